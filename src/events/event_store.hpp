@@ -1,0 +1,99 @@
+// The event log: RocksDB at <path>/events, keys are big-endian sequence numbers.
+//
+// Thread safety: every public member may be called from any thread. Appends go through one writer
+// thread (the only writer), which takes every append queued since its last write, gives the events
+// consecutive sequence numbers, writes them as one WriteBatch and syncs the WAL once: concurrent
+// commands share a sync (group commit). An append's callback runs on the writer thread after the
+// sync, so it must be quick (send a message, fulfil a promise). Subscribers are told of every
+// durable batch, in order, on the writer thread too.
+//
+// A failed write puts the store in a failed state: that append and every later one answer
+// `unavailable`; reads still work. A corrupt record is reported to `on_corrupt` and skipped.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "events/event.hpp"
+#include "util/error.hpp"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace kaso::events {
+
+class event_store {
+ public:
+  using append_callback = std::function<void(result<std::vector<event>>)>;
+  using subscriber = std::function<void(const std::vector<event>&)>;
+  using corrupt_handler = std::function<void(std::uint64_t seq, const error&)>;
+
+  enum class mode { read_write, read_only };
+
+  // read_write: creates the database if missing and starts the writer thread; the database is
+  // locked against a second writer. read_only: a view of the log as of opening, safe beside a
+  // running server; reopen to see later events.
+  static result<std::unique_ptr<event_store>> open(const std::filesystem::path& dir, mode m);
+
+  ~event_store();
+  event_store(const event_store&) = delete;
+  event_store& operator=(const event_store&) = delete;
+
+  // Appends `events` atomically; seq and time_us are assigned here. `done` receives the events as
+  // stored once they are durable, or an error (then none of them is stored).
+  // REQUIRES: opened read_write, events non-empty.
+  void append_async(std::vector<event> events, append_callback done);
+  // Blocking form of append_async.
+  result<std::vector<event>> append(std::vector<event> events);
+
+  // Calls `visit` for each event with seq >= from, in order, until it returns false.
+  status read(std::uint64_t from, const std::function<bool(const event&)>& visit,
+              const corrupt_handler& on_corrupt = {}) const;
+  // Calls `visit` for each raw stored record (key, value) with seq >= from: for integrity checks.
+  status read_raw(std::uint64_t from,
+                  const std::function<bool(std::uint64_t seq, std::string_view value)>& visit) const;
+
+  std::uint64_t last_seq() const { return last_seq_.load(std::memory_order_acquire); }
+
+  // In-process subscription; the returned id unsubscribes.
+  std::uint64_t subscribe(subscriber s);
+  void unsubscribe(std::uint64_t id);
+
+ private:
+  struct pending {
+    std::vector<event> events;
+    append_callback done;
+  };
+
+  explicit event_store(std::unique_ptr<rocksdb::DB> db, mode m);
+  void writer_loop();
+  void write_group(std::deque<pending>& group);
+  std::uint64_t scan_last_seq() const;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  mode mode_;
+  std::atomic<std::uint64_t> last_seq_{0};
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<pending> queue_;
+  bool stopping_ = false;
+  bool failed_ = false;  // writer thread only
+  std::thread writer_;
+
+  mutable std::mutex subscribers_mutex_;
+  std::vector<std::pair<std::uint64_t, subscriber>> subscribers_;
+  std::uint64_t next_subscriber_ = 1;
+};
+
+}  // namespace kaso::events

@@ -1,0 +1,72 @@
+// Codec: keys sort in log order, values round-trip, corrupt values are errors (not crashes).
+#include "events/codec.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kaso::events {
+namespace {
+
+event sample() {
+  event e;
+  e.seq = 42;
+  e.time_us = 1764072000123456;
+  e.kind = "identity";
+  e.id = "7";
+  e.version = 3;
+  e.type = "identity.modified";
+  e.schema = 1;
+  e.payload = {{"gecos", "Jane \"J\" Doe\n"}, {"n", 5}};
+  e.caused_by = {1000, 4242, "unix"};
+  return e;
+}
+
+TEST(codec, keys_are_big_endian_so_byte_order_is_log_order) {
+  EXPECT_EQ(encode_key(1), std::string("\0\0\0\0\0\0\0\x01", 8));
+  EXPECT_LT(encode_key(255), encode_key(256));
+  EXPECT_LT(encode_key(0xffffffffULL), encode_key(0x100000000ULL));
+  EXPECT_EQ(decode_key(encode_key(0x0102030405060708ULL)), 0x0102030405060708ULL);
+  EXPECT_EQ(decode_key("short"), 0u);
+}
+
+TEST(codec, value_round_trips) {
+  auto e = sample();
+  auto decoded = decode_value(encode_value(e));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().to_string();
+  EXPECT_EQ(decoded.value(), e);
+}
+
+TEST(codec, json_round_trips_and_names_fields) {
+  auto e = sample();
+  auto j = to_json(e);
+  EXPECT_EQ(j["type"], "identity.modified");
+  EXPECT_EQ(j["time"], "2025-11-25T12:00:00.123456Z");
+  EXPECT_EQ(j["cause"]["uid"], 1000);
+  auto back = from_json(j);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value(), e);
+}
+
+TEST(codec, corrupt_values_are_reported_not_thrown) {
+  EXPECT_EQ(decode_value("").error().code(), errc::corruption);
+  EXPECT_EQ(decode_value("X123").error().code(), errc::corruption);
+  EXPECT_EQ(decode_value(std::string("M\xc1\xff", 3)).error().code(), errc::corruption);
+  auto valid = encode_value(sample());
+  EXPECT_EQ(decode_value(valid.substr(0, valid.size() / 2)).error().code(), errc::corruption);
+  nlohmann::json missing = to_json(sample());
+  missing.erase("type");
+  EXPECT_EQ(from_json(missing).error().code(), errc::corruption);
+}
+
+TEST(codec, times_format_and_parse) {
+  EXPECT_EQ(format_time(0), "1970-01-01T00:00:00.000000Z");
+  auto t = parse_time("2025-11-25T12:00:00.123456Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t.value(), 1764072000123456);
+  EXPECT_EQ(parse_time("2025-11-25T12:00:00Z").value(), 1764072000000000);
+  EXPECT_EQ(parse_time("2025-11-25T12:00:00.5Z").value(), 1764072000500000);
+  EXPECT_FALSE(parse_time("yesterday").ok());
+  EXPECT_FALSE(parse_time("2025-11-25T12:00:00+02:00").ok());
+}
+
+}  // namespace
+}  // namespace kaso::events
