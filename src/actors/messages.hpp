@@ -1,0 +1,41 @@
+// The messages between Kaso Mashin's actors and the adapters that talk to them (the HTTP
+// handlers). Actor messages never leave the process (the event log is the serialized form), so
+// domain structs travel as local-only message types. Errors travel as caf::error of category
+// "kaso" carrying our errc and message; to_caf/from_caf are the only conversions.
+//
+// Include this only in actor and adapter .cpp files: it pulls in CAF.
+#pragma once
+
+#include <chrono>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "domain/identity.hpp"
+#include "events/event.hpp"
+#include "util/error.hpp"
+
+CAF_BEGIN_TYPE_ID_BLOCK(kaso, caf::first_custom_type_id)
+CAF_ADD_ATOM(kaso, kaso::actors, list_atom, "list")
+CAF_ADD_ATOM(kaso, kaso::actors, get_atom, "get")
+CAF_ADD_ATOM(kaso, kaso::actors, appended_atom, "appended")
+CAF_ADD_ATOM(kaso, kaso::actors, fail_atom, "fail")
+CAF_END_TYPE_ID_BLOCK(kaso)
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::events::cause)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::identity)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<kaso::domain::identity>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::create_identity)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_identity)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_identity)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::result<std::vector<kaso::events::event>>)
+
+namespace kaso::actors {
+
+// Every request between actors, and from an adapter to an actor, waits at most this long.
+inline constexpr auto request_timeout = std::chrono::seconds(30);
+
+caf::error to_caf(const kaso::error& e);
+kaso::error from_caf(const caf::error& e);
+
+}  // namespace kaso::actors

@@ -1,0 +1,25 @@
+// The root supervisor: parent of every long-lived actor (the identity manager now; images,
+// networks and instances as they arrive). Adapters send every request to the supervisor, which
+// delegates it to the child that owns the concept, so a restarted child is reached at once.
+//
+// Children are monitored. A child that dies abnormally is restarted from the event log (its
+// projection is rebuilt by the same fold as at start); one that dies normally is not. On an exit
+// message (shutdown) the supervisor sends exit to every child before it quits, so that
+// ~actor_system does not wait for monitored children forever.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include "domain/state.hpp"
+
+namespace kaso::events {
+class event_store;
+}
+
+namespace kaso::actors {
+
+// REQUIRES: `store` outlives the supervisor and its children.
+caf::actor spawn_supervisor(caf::actor_system& sys, events::event_store& store,
+                            domain::state initial);
+
+}  // namespace kaso::actors

@@ -1,0 +1,43 @@
+// What the API's handlers need: the actor system and supervisor to send commands and queries to,
+// the event log to read events from directly (it is thread-safe), and facts about the server.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "http/route.hpp"
+
+namespace kaso::events {
+class event_store;
+}
+
+namespace kaso::http {
+
+struct server_info {
+  std::string version;
+  std::string effective_user;
+  std::string owning_user;
+  std::string path;
+  long pid = 0;
+};
+
+struct api_context {
+  caf::actor_system* sys = nullptr;
+  caf::actor supervisor;
+  events::event_store* store = nullptr;
+  server_info info;
+};
+
+std::vector<route> identity_routes(const api_context& ctx);
+std::vector<route> event_routes(const api_context& ctx);
+std::vector<route> server_routes(const api_context& ctx);
+// Every route of the management API.
+std::vector<route> all_routes(const api_context& ctx);
+
+// The OpenAPI 3 document, as written by hand in src/http/openapi.json.
+const char* openapi_document();
+
+}  // namespace kaso::http

@@ -1,0 +1,154 @@
+#include "http/api_server.hpp"
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "http/json_io.hpp"
+
+namespace kaso::http {
+namespace {
+
+constexpr std::size_t max_body_bytes = 1 << 20;
+constexpr std::size_t pool_threads = 32;
+
+// "/api/v1/identities/{ref}" -> "/api/v1/identities/([^/]+)"
+std::string to_pattern(const std::string& path) {
+  return std::regex_replace(path, std::regex(R"(\{[a-z_]+\})"), "([^/]+)");
+}
+
+// The real uid of a process, from /proc (the peer pid comes from SO_PEERCRED via httplib).
+std::int64_t uid_of(std::int64_t pid) {
+  if (pid <= 0) return -1;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("Uid:", 0) == 0) return std::stoll(line.substr(4));
+  }
+  return -1;
+}
+
+bool socket_is_live(const std::filesystem::path& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+  bool live = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return live;
+}
+
+}  // namespace
+
+struct api_server::listener {
+  httplib::Server server;
+  std::thread thread;
+  std::string origin;  // "unix" or "tcp"
+  std::filesystem::path socket_path;
+};
+
+api_server::api_server(api_context ctx) : ctx_(std::move(ctx)) {}
+
+api_server::~api_server() { stop(); }
+
+namespace {
+
+void install_routes(httplib::Server& server, const api_context& ctx, const std::string& origin) {
+  server.new_task_queue = [] { return new httplib::ThreadPool(pool_threads); };
+  server.set_payload_max_length(max_body_bytes);
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413) {
+      write_error(res, error(errc::payload_too_large, "request body is larger than 1 MiB"));
+    } else if (res.status == 404) {
+      write_error(res, error::not_found("no such API route"));
+    } else {
+      write_json(res, res.status,
+                 {{"error", {{"code", "http_" + std::to_string(res.status)}, {"message", "request failed"}}}});
+    }
+  });
+  for (auto& r : all_routes(ctx)) {
+    auto handler = [origin, h = r.handler](const httplib::Request& req, httplib::Response& res) {
+      events::cause who;
+      who.origin = origin;
+      if (origin == "unix") {
+        who.pid = req.remote_port;
+        who.uid = uid_of(who.pid);
+      }
+      request_context rc{req, req.matches.size() > 1 ? std::string(req.matches[1]) : std::string(), who};
+      try {
+        h(rc, res);
+      } catch (const std::exception& ex) {
+        spdlog::error("handler for {} {} failed: {}", req.method, req.path, ex.what());
+        write_error(res, error::internal("the server failed to handle this request"));
+      }
+    };
+    auto pattern = to_pattern(r.path);
+    if (r.method == "GET") server.Get(pattern, handler);
+    else if (r.method == "POST") server.Post(pattern, handler);
+    else if (r.method == "PATCH") server.Patch(pattern, handler);
+    else if (r.method == "DELETE") server.Delete(pattern, handler);
+    else if (r.method == "PUT") server.Put(pattern, handler);
+  }
+}
+
+}  // namespace
+
+status api_server::listen_unix(const std::filesystem::path& socket) {
+  if (socket.string().size() >= sizeof(sockaddr_un::sun_path)) {
+    return error::invalid_argument("socket path is too long for a Unix socket: " + socket.string());
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(socket, ec))) {
+    if (socket_is_live(socket)) {
+      return error::unavailable("another kaso-server is listening on " + socket.string());
+    }
+    std::filesystem::remove(socket, ec);
+  }
+  auto l = std::make_unique<listener>();
+  l->origin = "unix";
+  l->socket_path = socket;
+  install_routes(l->server, ctx_, l->origin);
+  l->server.set_address_family(AF_UNIX);
+  if (!l->server.bind_to_port(socket.string(), 80)) {
+    return error::io_error("cannot listen on " + socket.string());
+  }
+  auto* srv = &l->server;
+  l->thread = std::thread([srv] { srv->listen_after_bind(); });
+  listeners_.push_back(std::move(l));
+  return ok_status();
+}
+
+status api_server::listen_tcp(const std::string& host, int port) {
+  auto l = std::make_unique<listener>();
+  l->origin = "tcp";
+  install_routes(l->server, ctx_, l->origin);
+  if (!l->server.bind_to_port(host, port)) {
+    return error::io_error("cannot listen on " + host + ":" + std::to_string(port));
+  }
+  auto* srv = &l->server;
+  l->thread = std::thread([srv] { srv->listen_after_bind(); });
+  listeners_.push_back(std::move(l));
+  return ok_status();
+}
+
+void api_server::stop() {
+  for (auto& l : listeners_) {
+    l->server.stop();
+    if (l->thread.joinable()) l->thread.join();
+    if (!l->socket_path.empty()) {
+      std::error_code ec;
+      std::filesystem::remove(l->socket_path, ec);
+    }
+  }
+  listeners_.clear();
+}
+
+}  // namespace kaso::http

@@ -1,0 +1,145 @@
+// kaso-server: loads the configuration, opens the event log, folds the read model, starts the
+// actor system under the root supervisor and serves the API until SIGINT or SIGTERM.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include <cxxopts.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/messages.hpp"
+#include "actors/supervisor.hpp"
+#include "config/config.hpp"
+#include "domain/rebuild.hpp"
+#include "events/event_store.hpp"
+#include "http/api_server.hpp"
+#include "server/owning_user.hpp"
+
+namespace {
+
+using namespace kaso;
+
+struct options {
+  std::filesystem::path config_file;
+  std::optional<std::filesystem::path> path;
+  std::optional<std::string> log_level;
+};
+
+// Returns the options, or an exit code when there is nothing more to do (help, bad usage).
+std::variant<options, int> parse_options(int argc, char** argv) {
+  cxxopts::Options spec("kaso-server", "Kaso Mashin: the daemon that owns your virtual machines");
+  spec.add_options()
+      ("c,config", "Configuration file (default: ~/.kaso of the owning user)", cxxopts::value<std::string>())
+      ("p,path", "Root path for all state (overrides the configuration's 'path')", cxxopts::value<std::string>())
+      ("log-level", "trace, debug, info, warn or error", cxxopts::value<std::string>())
+      ("version", "Print the version")
+      ("h,help", "Print this help");
+  try {
+    auto parsed = spec.parse(argc, argv);
+    if (parsed.count("help")) {
+      std::cout << spec.help() << "\nConfiguration file: " << kaso::default_config_file().string() << "\n";
+      return 0;
+    }
+    if (parsed.count("version")) {
+      std::cout << "kaso-server " << KASO_VERSION << "\n";
+      return 0;
+    }
+    if (!parsed.unmatched().empty()) {
+      std::cerr << "kaso-server: unexpected argument '" << parsed.unmatched().front() << "'\n";
+      return 2;
+    }
+    options o;
+    if (parsed.count("config")) o.config_file = parsed["config"].as<std::string>();
+    if (parsed.count("path")) o.path = parsed["path"].as<std::string>();
+    if (parsed.count("log-level")) o.log_level = parsed["log-level"].as<std::string>();
+    return o;
+  } catch (const cxxopts::exceptions::exception& ex) {
+    std::cerr << "kaso-server: " << ex.what() << "\n";
+    return 2;
+  }
+}
+
+int fail(const std::string& message) {
+  spdlog::error("{}", message);
+  return 1;
+}
+
+int run(const options& opts) {
+  // Signals are taken by sigwait in this thread; every thread started later inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  // Everything we create is private to the owning user unless made otherwise on purpose; this
+  // also gives the API socket mode 0700 from the moment it is bound.
+  umask(0077);
+
+  auto loaded = kaso::load_config(opts.config_file);
+  if (!loaded.ok()) return fail(loaded.error().message());
+  auto cfg = loaded->config;
+  if (opts.path) cfg.path = std::filesystem::absolute(*opts.path);
+  if (opts.log_level) cfg.log_level = *opts.log_level;
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  for (const auto& w : loaded->warnings) spdlog::warn("{}", w);
+
+  auto effective = server::effective_user();
+  auto owner = server::owning_user();
+  spdlog::info("Effective user {}", effective.name);
+  spdlog::info("Owning user {}", owner.name);
+  if (auto s = server::act_as(owner); !s.ok()) return fail(s.error().message());
+
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.path, ec);
+  if (ec) return fail("cannot create " + cfg.path.string() + ": " + ec.message());
+
+  auto store = events::event_store::open(cfg.events_path(), events::event_store::mode::read_write);
+  if (!store.ok()) return fail(store.error().message());
+  auto state = domain::rebuild(**store, {.on_corrupt = [](std::uint64_t seq, const kaso::error& e) {
+    spdlog::error("event {} skipped: {}", seq, e.message());
+  }});
+  if (!state.ok()) return fail(state.error().message());
+  spdlog::info("Event log {}: {} events, {} identities", cfg.events_path().string(),
+               state->last_seq, state->identities.by_id.size());
+
+  int exit_code = 0;
+  {
+    caf::actor_system_config actor_cfg;
+    caf::actor_system sys{actor_cfg};
+    auto supervisor = actors::spawn_supervisor(sys, **store, std::move(state.value()));
+    http::api_server api({&sys, supervisor, store->get(),
+                          {KASO_VERSION, effective.name, owner.name, cfg.path.string(), static_cast<long>(getpid())}});
+    auto listening = api.listen_unix(cfg.socket_path());
+    if (listening.ok() && cfg.tcp_listener) {
+      listening = api.listen_tcp(cfg.default_server_host, cfg.default_server_port);
+    }
+    if (!listening.ok()) {
+      exit_code = fail(listening.error().message());
+    } else {
+      spdlog::info("Listening on unix:{}{}", cfg.socket_path().string(),
+                   cfg.tcp_listener ? " and http://" + cfg.default_server_host + ":" +
+                                          std::to_string(cfg.default_server_port)
+                                    : std::string());
+      int sig = 0;
+      sigwait(&stop_signals, &sig);
+      spdlog::info("Stopping on signal {}", sig);
+    }
+    api.stop();
+    caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+  }  // ~actor_system waits for every actor
+  spdlog::info("Stopped");
+  return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parse_options(argc, argv);
+  if (auto* code = std::get_if<int>(&parsed)) return *code;
+  return run(std::get<options>(parsed));
+}
