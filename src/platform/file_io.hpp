@@ -1,0 +1,29 @@
+// Blocking file helpers over POSIX descriptors, errors already translated (posix_error). They
+// block on the disk: call them from a thread that may block (an actor's worker, never a
+// cooperative scheduler thread). Independent calls may run on any threads.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <filesystem>
+#include <string_view>
+
+#include "platform/unique_fd.hpp"
+#include "util/error.hpp"
+
+namespace kaso::platform {
+
+// open(2) with O_CLOEXEC added.
+result<unique_fd> open_file(const std::filesystem::path& path, int flags, mode_t mode = 0644);
+// Writes everything (retrying short writes and EINTR). A full disk is an io_error saying so.
+status write_all(int fd, std::string_view data, const std::filesystem::path& path);
+// Reads up to size bytes; 0 means end of file.
+result<std::size_t> read_some(int fd, char* buffer, std::size_t size,
+                              const std::filesystem::path& path);
+// fsync(2) of the file's data and metadata.
+status sync_file(int fd, const std::filesystem::path& path);
+// fsync(2) of a directory, so that a rename or create in it survives a crash.
+status sync_directory(const std::filesystem::path& dir);
+
+}  // namespace kaso::platform
