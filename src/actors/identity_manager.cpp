@@ -21,6 +21,9 @@ struct identity_manager_state {
   domain::identities durable;
   domain::identities tentative;
   std::unordered_map<std::uint64_t, pending_reply> pending;
+  // The list as the API serves it, serialized once per change of the durable state: listing is
+  // far more frequent than changing, and serializing a thousand identities costs milliseconds.
+  json_text list_cache;
   std::uint64_t next_token = 1;
   static inline const char* name = "identity-manager";
 };
@@ -77,6 +80,7 @@ void on_appended(identity_manager_actor* self, std::uint64_t token,
     return;
   }
   for (const auto& e : r.value()) domain::evolve(st.durable, e);
+  st.list_cache.reset();
   if (reply.removed) {
     reply.promise.deliver(*reply.removed);
   } else if (const auto* i = st.durable.find(reply.id)) {
@@ -99,10 +103,13 @@ caf::behavior identity_manager(identity_manager_actor* self, events::event_store
         on_appended(self, token, r);
       },
       [=](list_atom) {
-        std::vector<domain::identity> out;
-        out.reserve(self->state.durable.by_id.size());
-        for (const auto& [id, i] : self->state.durable.by_id) out.push_back(i);
-        return out;
+        auto& st = self->state;
+        if (!st.list_cache) {
+          nlohmann::json out = nlohmann::json::array();
+          for (const auto& [id, i] : st.durable.by_id) out.push_back(domain::to_json(i));
+          st.list_cache = std::make_shared<const std::string>(out.dump());
+        }
+        return st.list_cache;
       },
       [=](get_atom, const std::string& ref) -> caf::result<domain::identity> {
         if (const auto* i = self->state.durable.resolve(ref)) return *i;

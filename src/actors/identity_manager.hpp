@@ -5,7 +5,7 @@
 //   (create_identity, cause)  -> identity        decide, append, reply once durable
 //   (modify_identity, cause)  -> identity
 //   (remove_identity, cause)  -> identity        the identity as it was
-//   (list_atom)               -> vector<identity>
+//   (list_atom)               -> json_text       the API's list, cached until the next change
 //   (get_atom, std::string ref) -> identity
 //
 // Commands are decided against the tentative state (durable + appends in flight), so concurrent

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -22,9 +24,14 @@ CAF_ADD_ATOM(kaso, kaso::actors, appended_atom, "appended")
 CAF_ADD_ATOM(kaso, kaso::actors, fail_atom, "fail")
 CAF_END_TYPE_ID_BLOCK(kaso)
 
+namespace kaso::actors {
+// Serialized JSON shared between an actor's cache and the adapters that send it out.
+using json_text = std::shared_ptr<const std::string>;
+}  // namespace kaso::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::json_text)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::events::cause)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::identity)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<kaso::domain::identity>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::create_identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_identity)

@@ -202,9 +202,12 @@ void evolve(identities& state, const events::event& e) {
   if (it == state.by_id.end()) return;
   identity& i = it->second;
   if (e.type == "identity.modified") {
-    state.id_by_name.erase(i.name);
+    std::string old_name = i.name;
     apply_fields(i, e.payload);
-    state.id_by_name[i.name] = id;
+    if (i.name != old_name) {
+      state.id_by_name.erase(old_name);
+      state.id_by_name[i.name] = id;
+    }
     i.version = e.version;
     i.modified_us = e.time_us;
   } else if (e.type == "identity.removed") {

@@ -8,9 +8,79 @@
 namespace kaso::events {
 namespace {
 
-// The first byte of every stored value. 'M': MessagePack of to_json(event). New formats get new
-// bytes; old ones stay readable forever.
+// The first byte of every stored value; new formats get new bytes, old ones stay readable forever.
+//   'B': the envelope in binary (see doc/event-log.md), then the payload as MessagePack. Written.
+//   'M': MessagePack of to_json(event). Read only.
+constexpr char format_binary = 'B';
 constexpr char format_msgpack = 'M';
+
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+
+std::int64_t unzigzag(std::uint64_t v) {
+  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+}
+
+void put_string(std::string& out, std::string_view s) {
+  put_varint(out, s.size());
+  out.append(s);
+}
+
+// Reads the binary envelope; every read is bounds-checked, a short record is an error.
+class reader {
+ public:
+  explicit reader(std::string_view in) : in_(in) {}
+  bool varint(std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (in_.empty()) return false;
+      auto byte = static_cast<unsigned char>(in_.front());
+      in_.remove_prefix(1);
+      v |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return true;
+    }
+    return false;
+  }
+  bool string(std::string& s) {
+    std::uint64_t n = 0;
+    if (!varint(n) || n > in_.size()) return false;
+    s.assign(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return true;
+  }
+  std::string_view rest() const { return in_; }
+
+ private:
+  std::string_view in_;
+};
+
+result<event> decode_binary(std::string_view value, std::uint64_t seq) {
+  reader r(value);
+  event e;
+  e.seq = seq;
+  std::uint64_t time = 0, version = 0, schema = 0, uid = 0, pid = 0;
+  bool ok = r.varint(time) && r.varint(version) && r.varint(schema) && r.varint(uid) &&
+            r.varint(pid) && r.string(e.kind) && r.string(e.id) && r.string(e.type) &&
+            r.string(e.caused_by.origin);
+  if (!ok) return error::corruption("truncated event record");
+  e.time_us = unzigzag(time);
+  e.version = version;
+  e.schema = static_cast<std::uint32_t>(schema);
+  e.caused_by.uid = unzigzag(uid);
+  e.caused_by.pid = unzigzag(pid);
+  e.payload = nlohmann::json::from_msgpack(r.rest(), true, false);
+  if (e.payload.is_discarded()) return error::corruption("event payload is not valid MessagePack");
+  return e;
+}
 
 }  // namespace
 
@@ -67,15 +137,23 @@ result<event> from_json(const nlohmann::json& j) {
 }
 
 std::string encode_value(const event& e) {
-  auto j = to_json(e);
-  j.erase("time");  // derived from time_us
-  std::string out(1, format_msgpack);
-  nlohmann::json::to_msgpack(j, out);
+  std::string out(1, format_binary);
+  put_varint(out, zigzag(e.time_us));
+  put_varint(out, e.version);
+  put_varint(out, e.schema);
+  put_varint(out, zigzag(e.caused_by.uid));
+  put_varint(out, zigzag(e.caused_by.pid));
+  put_string(out, e.kind);
+  put_string(out, e.id);
+  put_string(out, e.type);
+  put_string(out, e.caused_by.origin);
+  nlohmann::json::to_msgpack(e.payload, out);
   return out;
 }
 
-result<event> decode_value(std::string_view value) {
+result<event> decode_value(std::string_view value, std::uint64_t seq) {
   if (value.empty()) return error::corruption("empty event record");
+  if (value[0] == format_binary) return decode_binary(value.substr(1), seq);
   if (value[0] != format_msgpack) {
     return error::corruption("unknown event record format byte " + std::to_string(int(value[0])));
   }

@@ -128,7 +128,7 @@ void event_store::write_group(std::deque<pending>& group) {
   for (auto& p : group) {
     for (auto& e : p.events) {
       e.seq = ++seq;
-      e.time_us = time;
+      if (e.time_us == 0) e.time_us = time;  // imports keep their recorded time
       batch.Put(encode_key(e.seq), encode_value(e));
     }
   }
@@ -158,6 +158,7 @@ status event_store::read_raw(
     const std::function<bool(std::uint64_t, std::string_view)>& visit) const {
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
+  ro.readahead_size = 2 << 20;  // reads are sequential scans
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
   for (it->Seek(encode_key(from)); it->Valid(); it->Next()) {
     auto key = std::string_view(it->key().data(), it->key().size());
@@ -171,7 +172,7 @@ status event_store::read_raw(
 status event_store::read(std::uint64_t from, const std::function<bool(const event&)>& visit,
                          const corrupt_handler& on_corrupt) const {
   return read_raw(from, [&](std::uint64_t seq, std::string_view value) {
-    auto decoded = decode_value(value);
+    auto decoded = decode_value(value, seq);
     if (!decoded.ok()) {
       if (on_corrupt) on_corrupt(seq, decoded.error());
       return true;

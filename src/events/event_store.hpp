@@ -49,7 +49,8 @@ class event_store {
   event_store(const event_store&) = delete;
   event_store& operator=(const event_store&) = delete;
 
-  // Appends `events` atomically; seq and time_us are assigned here. `done` receives the events as
+  // Appends `events` atomically; seq is assigned here, and time_us where it is 0 (commands leave
+  // it 0; an import keeps the time it recorded). `done` receives the events as
   // stored once they are durable, or an error (then none of them is stored).
   // REQUIRES: opened read_write, events non-empty.
   void append_async(std::vector<event> events, append_callback done);

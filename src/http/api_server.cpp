@@ -16,7 +16,7 @@ namespace kaso::http {
 namespace {
 
 constexpr std::size_t max_body_bytes = 1 << 20;
-constexpr std::size_t pool_threads = 32;
+constexpr std::size_t pool_threads = 128;  // keep-alive clients each hold a thread
 
 // "/api/v1/identities/{ref}" -> "/api/v1/identities/([^/]+)"
 std::string to_pattern(const std::string& path) {
@@ -55,6 +55,17 @@ struct api_server::listener {
 };
 
 api_server::api_server(api_context ctx) : ctx_(std::move(ctx)) {}
+
+// Serves in a thread, and returns once the server runs: httplib's stop() is lost (and the join
+// then hangs) when it comes before the listening thread has started.
+void api_server::start(listener& l) {
+  auto* srv = &l.server;
+  l.thread = std::thread([srv] { srv->listen_after_bind(); });
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!srv->is_running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 
 api_server::~api_server() { stop(); }
 
@@ -120,8 +131,7 @@ status api_server::listen_unix(const std::filesystem::path& socket) {
   if (!l->server.bind_to_port(socket.string(), 80)) {
     return error::io_error("cannot listen on " + socket.string());
   }
-  auto* srv = &l->server;
-  l->thread = std::thread([srv] { srv->listen_after_bind(); });
+  start(*l);
   listeners_.push_back(std::move(l));
   return ok_status();
 }
@@ -133,8 +143,7 @@ status api_server::listen_tcp(const std::string& host, int port) {
   if (!l->server.bind_to_port(host, port)) {
     return error::io_error("cannot listen on " + host + ":" + std::to_string(port));
   }
-  auto* srv = &l->server;
-  l->thread = std::thread([srv] { srv->listen_after_bind(); });
+  start(*l);
   listeners_.push_back(std::move(l));
   return ok_status();
 }

@@ -32,6 +32,7 @@ class api_server {
 
  private:
   struct listener;
+  void start(listener& l);
   api_context ctx_;
   std::vector<std::unique_ptr<listener>> listeners_;
 };

@@ -35,10 +35,9 @@ template <class Reply, class... Ts>
 void answer(const api_context& ctx, httplib::Response& res, int status, Ts&&... xs) {
   auto r = actors::ask<Reply>(*ctx.sys, ctx.supervisor, std::forward<Ts>(xs)...);
   if (!r.ok()) return write_error(res, r.error());
-  if constexpr (std::is_same_v<Reply, std::vector<domain::identity>>) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& i : r.value()) out.push_back(domain::to_json(i));
-    write_json(res, status, out);
+  if constexpr (std::is_same_v<Reply, actors::json_text>) {
+    res.status = status;
+    res.set_content(*r.value(), "application/json");
   } else {
     write_json(res, status, domain::to_json(r.value()));
   }
@@ -51,7 +50,7 @@ std::vector<route> identity_routes(const api_context& ctx) {
   return {
       {"GET", "/api/v1/identities",
        [ctx, what](const request_context& rc, httplib::Response& res) {
-         answer<std::vector<domain::identity>>(ctx, res, 200, actors::list_atom_v, what);
+         answer<actors::json_text>(ctx, res, 200, actors::list_atom_v, what);
        }},
       {"POST", "/api/v1/identities",
        [ctx](const request_context& rc, httplib::Response& res) {

@@ -1,5 +1,6 @@
 // kaso-server: loads the configuration, opens the event log, folds the read model, starts the
 // actor system under the root supervisor and serves the API until SIGINT or SIGTERM.
+#include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <iostream>
 
 #include <cxxopts.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "actors/messages.hpp"
@@ -69,6 +71,10 @@ int fail(const std::string& message) {
 }
 
 int run(const options& opts) {
+  // Logs go to stderr, like every daemon's: stdout stays free for what a user asked for.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("kaso"));
+  // Many short-lived request threads would otherwise each grow a malloc arena that stays resident.
+  mallopt(M_ARENA_MAX, 2);
   // Signals are taken by sigwait in this thread; every thread started later inherits the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

@@ -7,7 +7,8 @@ namespace kaso::domain {
 namespace {
 
 TEST(names, accepts_the_safe_alphabet) {
-  for (auto n : {"a", "0", "web-1", "db_2.internal", std::string(63, 'x').c_str()}) {
+  for (const std::string& n : {std::string("a"), std::string("0"), std::string("web-1"),
+                               std::string("db_2.internal"), std::string(63, 'x')}) {
     EXPECT_TRUE(validate_name("identity", n).ok()) << n;
   }
 }

@@ -30,7 +30,18 @@ TEST(codec, keys_are_big_endian_so_byte_order_is_log_order) {
 
 TEST(codec, value_round_trips) {
   auto e = sample();
-  auto decoded = decode_value(encode_value(e));
+  auto decoded = decode_value(encode_value(e), e.seq);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().to_string();
+  EXPECT_EQ(decoded.value(), e);
+}
+
+TEST(codec, older_msgpack_records_stay_readable) {
+  auto e = sample();
+  auto j = to_json(e);
+  j.erase("time");
+  std::string old(1, 'M');
+  nlohmann::json::to_msgpack(j, old);
+  auto decoded = decode_value(old, e.seq);
   ASSERT_TRUE(decoded.ok()) << decoded.error().to_string();
   EXPECT_EQ(decoded.value(), e);
 }
@@ -47,11 +58,14 @@ TEST(codec, json_round_trips_and_names_fields) {
 }
 
 TEST(codec, corrupt_values_are_reported_not_thrown) {
-  EXPECT_EQ(decode_value("").error().code(), errc::corruption);
-  EXPECT_EQ(decode_value("X123").error().code(), errc::corruption);
-  EXPECT_EQ(decode_value(std::string("M\xc1\xff", 3)).error().code(), errc::corruption);
+  EXPECT_EQ(decode_value("", 1).error().code(), errc::corruption);
+  EXPECT_EQ(decode_value("X123", 1).error().code(), errc::corruption);
+  EXPECT_EQ(decode_value(std::string("M\xc1\xff", 3), 1).error().code(), errc::corruption);
+  EXPECT_EQ(decode_value(std::string("B\xff\xff\xff", 4), 1).error().code(), errc::corruption);
   auto valid = encode_value(sample());
-  EXPECT_EQ(decode_value(valid.substr(0, valid.size() / 2)).error().code(), errc::corruption);
+  for (std::size_t cut = 1; cut < valid.size(); ++cut) {
+    EXPECT_FALSE(decode_value(valid.substr(0, cut), 1).ok()) << "cut at " << cut;
+  }
   nlohmann::json missing = to_json(sample());
   missing.erase("type");
   EXPECT_EQ(from_json(missing).error().code(), errc::corruption);

@@ -1,0 +1,45 @@
+// api_client: the CLI's one door to kaso-server's HTTP API (/api/v1), over the Unix socket or the
+// loopback TCP listener. Every answer becomes a value: the JSON of a 2xx answer, or a kaso::error
+// carrying the server's own `error.code` and `error.message`, or one that says the server could
+// not be reached. Timeouts are finite: 5 s to connect, 60 s to read an answer.
+//
+// Nothing happens on construction; each call is one request on a fresh connection. Not thread
+// safe: one thread (the CLI's) uses an instance.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/endpoint.hpp"
+#include "util/error.hpp"
+
+namespace kaso::cli {
+
+class api_client {
+ public:
+  // `bearer_token`, when not empty, is sent as `Authorization: Bearer <token>`.
+  explicit api_client(endpoint server, std::string bearer_token = {});
+  ~api_client();
+  api_client(api_client&&) noexcept;
+  api_client& operator=(api_client&&) noexcept;
+
+  // `path` is below /api/v1 and already encoded (see url.hpp): get("/identities/mrmat").
+  result<nlohmann::json> get(const std::string& path);
+  result<nlohmann::json> post(const std::string& path, const nlohmann::json& body);
+  result<nlohmann::json> patch(const std::string& path, const nlohmann::json& body);
+  result<nlohmann::json> del(const std::string& path);
+
+  const endpoint& server() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Reads the bearer token from `file`: its text without surrounding whitespace, or "" when the
+// file does not exist. An unreadable file is an error.
+result<std::string> read_bearer_token(const std::filesystem::path& file);
+
+}  // namespace kaso::cli

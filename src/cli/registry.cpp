@@ -1,0 +1,31 @@
+// The one list of groups and verbs.
+#include "cli/registry.hpp"
+
+#include "cli/events/verbs.hpp"
+#include "cli/identity/verbs.hpp"
+#include "cli/server/verbs.hpp"
+
+namespace kaso::cli {
+
+const std::vector<group_info>& command_groups() {
+  static const std::vector<group_info> groups{
+      {"identity", "Manage identities: the users who may log in to instances"},
+      {"events", "Read the event log"},
+      {"server", "Ask kaso-server about itself"},
+  };
+  return groups;
+}
+
+std::vector<std::unique_ptr<command>> make_commands() {
+  std::vector<std::unique_ptr<command>> all;
+  all.push_back(identity::make_list());
+  all.push_back(identity::make_get());
+  all.push_back(identity::make_create());
+  all.push_back(identity::make_modify());
+  all.push_back(identity::make_remove());
+  all.push_back(events::make_list());
+  all.push_back(server::make_info());
+  return all;
+}
+
+}  // namespace kaso::cli

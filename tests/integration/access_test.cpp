@@ -1,0 +1,58 @@
+// Only the owning user (and root) can talk to the server: the socket is created private, so a
+// second local user cannot connect even when the directory around it is world-readable. Issue #2.
+#include <grp.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "server_harness.hpp"
+
+namespace kaso::testing {
+namespace {
+
+// Connects to `socket` as `uid` in a child process; returns the child's errno (0 = connected).
+int connect_errno_as(uid_t uid, gid_t gid, const std::filesystem::path& socket) {
+  pid_t child = fork();
+  if (child == 0) {
+    if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(200);
+    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+    _exit(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 ? 0 : errno);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(access_it, the_socket_is_private_to_its_owner) {
+  server_harness s;
+  s.start();
+  struct stat st {};
+  ASSERT_EQ(stat(s.socket().c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(st.st_uid, geteuid());
+}
+
+TEST(access_it, another_local_user_cannot_connect) {
+  if (geteuid() != 0) GTEST_FAIL() << "this test needs root to act as a second user";
+  const passwd* nobody = getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  server_harness s;
+  s.start();
+  // Open the directories so that only the socket's own mode stands in the way.
+  std::filesystem::permissions(s.root(), std::filesystem::perms(0755));
+  std::filesystem::permissions(s.state_path(), std::filesystem::perms(0755));
+  EXPECT_EQ(connect_errno_as(nobody->pw_uid, nobody->pw_gid, s.socket()), EACCES);
+  EXPECT_EQ(connect_errno_as(geteuid(), getegid(), s.socket()), 0) << "the owner still can";
+}
+
+}  // namespace
+}  // namespace kaso::testing

@@ -1,0 +1,144 @@
+#include "server_harness.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace kaso::testing {
+namespace {
+
+bool can_connect(const std::filesystem::path& socket) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+temp_dir::temp_dir() {
+  char tmpl[] = "/tmp/kaso-it-XXXXXX";
+  path = mkdtemp(tmpl);
+}
+
+temp_dir::~temp_dir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+server_harness::server_harness() {
+  std::ofstream(dir_.path / "kaso.json") << "{}";
+}
+
+server_harness::~server_harness() {
+  if (pid_ > 0) kill9();
+}
+
+void server_harness::start() {
+  ASSERT_LT(pid_, 0) << "already started";
+  std::error_code ec;
+  std::filesystem::remove(socket(), ec);
+  std::string log_file = (dir_.path / "server.log").string();
+  std::string config = (dir_.path / "kaso.json").string();
+  std::string path = state_path().string();
+  pid_ = fork();
+  ASSERT_GE(pid_, 0);
+  if (pid_ == 0) {
+    int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl(KASO_SERVER_BIN, "kaso-server", "-c", config.c_str(), "-p", path.c_str(), "--log-level",
+          "debug", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!can_connect(socket())) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      FAIL() << "kaso-server exited during start:\n" << log();
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "kaso-server did not listen:\n" << log();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+int server_harness::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void server_harness::kill9() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+std::string server_harness::log() const {
+  std::ifstream in(dir_.path / "server.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+platform::process_output server_harness::kaso(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {KASO_CLI_BIN, "--server", "unix:" + socket().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = platform::run_process(argv, std::chrono::seconds(60));
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+  return r.ok() ? r.value() : platform::process_output{};
+}
+
+nlohmann::json server_harness::kaso_json(std::vector<std::string> args) const {
+  args.push_back("-o");
+  args.push_back("json");
+  auto out = kaso(args);
+  EXPECT_EQ(out.exit_code, 0) << out.stderr_text;
+  auto j = nlohmann::json::parse(out.stdout_text, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << out.stdout_text;
+  return j;
+}
+
+std::unique_ptr<httplib::Client> server_harness::http() const {
+  auto c = std::make_unique<httplib::Client>(socket().string());
+  c->set_address_family(AF_UNIX);
+  c->set_read_timeout(30, 0);
+  return c;
+}
+
+nlohmann::json server_harness::get_json(const std::string& path) const {
+  auto res = http()->Get(path.c_str());
+  EXPECT_TRUE(res) << "no answer to GET " << path;
+  if (!res) return {};
+  EXPECT_EQ(res->status, 200) << res->body;
+  return nlohmann::json::parse(res->body, nullptr, false);
+}
+
+std::filesystem::path make_ssh_key(const std::filesystem::path& dir, const std::string& name) {
+  auto key = dir / name;
+  auto r = platform::run_process({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name + "@test",
+                                  "-f", key.string()},
+                                 std::chrono::seconds(30));
+  EXPECT_TRUE(r.ok() && r->succeeded()) << "ssh-keygen failed";
+  return key.string() + ".pub";
+}
+
+}  // namespace kaso::testing
