@@ -14,6 +14,8 @@
 #include <caf/all.hpp>
 
 #include "domain/identity.hpp"
+#include "domain/image.hpp"
+#include "images/fetch.hpp"
 #include "events/event.hpp"
 #include "util/error.hpp"
 
@@ -22,6 +24,8 @@ CAF_ADD_ATOM(kaso, kaso::actors, list_atom, "list")
 CAF_ADD_ATOM(kaso, kaso::actors, get_atom, "get")
 CAF_ADD_ATOM(kaso, kaso::actors, appended_atom, "appended")
 CAF_ADD_ATOM(kaso, kaso::actors, fail_atom, "fail")
+CAF_ADD_ATOM(kaso, kaso::actors, progress_atom, "progress")
+CAF_ADD_ATOM(kaso, kaso::actors, done_atom, "done")
 CAF_END_TYPE_ID_BLOCK(kaso)
 
 namespace kaso::actors {
@@ -36,6 +40,11 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::create_identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::result<std::vector<kaso::events::event>>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::start_image_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_image)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_image)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::cancel_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::result<kaso::images::fetched_image>)
 
 namespace kaso::actors {
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/identity_manager.hpp"
+#include "actors/image_manager.hpp"
 #include "actors/messages.hpp"
 #include "domain/rebuild.hpp"
 #include "events/event_store.hpp"
@@ -10,70 +11,89 @@
 namespace kaso::actors {
 namespace {
 
+// A supervised child: how to start it from a read model, and its current handle.
+struct child {
+  std::string name;
+  std::function<caf::actor(const domain::state&)> start;
+  caf::actor handle;
+};
+
 struct supervisor_state {
   events::event_store* store = nullptr;
-  caf::actor identities;
-  std::uint64_t restarts = 0;
+  std::vector<child> children;
   static inline const char* name = "supervisor";
 };
 
 using supervisor_actor = caf::stateful_actor<supervisor_state>;
 
-void start_identities(supervisor_actor* self, domain::identities initial) {
-  auto child = spawn_identity_manager(self->system(), *self->state.store, std::move(initial));
-  self->monitor(child);
-  self->state.identities = child;
+void start_child(supervisor_actor* self, child& c, const domain::state& from) {
+  c.handle = c.start(from);
+  self->monitor(c.handle);
 }
 
+// A child that died abnormally is started again from the log; one that ended normally is not.
 void on_child_down(supervisor_actor* self, const caf::down_msg& down) {
   auto& st = self->state;
-  if (down.source != st.identities) return;
-  if (down.reason == caf::exit_reason::normal || down.reason == caf::exit_reason::user_shutdown) {
+  for (auto& c : st.children) {
+    if (down.source != c.handle) continue;
+    if (down.reason == caf::exit_reason::normal || down.reason == caf::exit_reason::user_shutdown) return;
+    spdlog::warn("{} failed ({}); restarting it from the event log", c.name, caf::to_string(down.reason));
+    auto rebuilt = domain::rebuild(*st.store);
+    if (!rebuilt.ok()) {
+      spdlog::error("cannot rebuild {}: {}", c.name, rebuilt.error().to_string());
+      self->quit(down.reason);
+      return;
+    }
+    start_child(self, c, rebuilt.value());
     return;
   }
-  spdlog::warn("identity manager failed ({}); restarting it from the event log",
-               caf::to_string(down.reason));
-  auto rebuilt = domain::rebuild(*st.store);
-  if (!rebuilt.ok()) {
-    spdlog::error("cannot rebuild identities: {}", rebuilt.error().to_string());
-    self->quit(down.reason);
-    return;
-  }
-  ++st.restarts;
-  start_identities(self, std::move(rebuilt.value().identities));
 }
 
-caf::behavior supervisor(supervisor_actor* self, events::event_store* store, domain::state initial) {
-  self->state.store = store;
-  start_identities(self, std::move(initial.identities));
+caf::behavior supervisor(supervisor_actor* self, events::event_store* store, image_settings images,
+                         domain::state initial) {
+  auto& st = self->state;
+  st.store = store;
+  auto& sys = self->system();
+  st.children.push_back({"identity manager", [&sys, store](const domain::state& s) {
+                           return spawn_identity_manager(sys, *store, s.identities);
+                         }});
+  st.children.push_back({"image manager", [&sys, store, images](const domain::state& s) {
+                           return spawn_image_manager(sys, *store, images, s.images);
+                         }});
+  for (auto& c : st.children) start_child(self, c, initial);
   self->set_down_handler([self](caf::down_msg& down) { on_child_down(self, down); });
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    if (self->state.identities) self->send_exit(self->state.identities, msg.reason);
+    for (auto& c : self->state.children) self->send_exit(c.handle, msg.reason);
     self->quit(msg.reason);
   });
-  auto to_identities = [self](auto&&... xs) {
-    return self->delegate(self->state.identities, std::forward<decltype(xs)>(xs)...);
+  // Which child owns a read model named in list/get requests.
+  auto owner = [self](const std::string& what) -> const caf::actor& {
+    return what == "identities" ? self->state.children[0].handle : self->state.children[1].handle;
   };
+  auto identities = [self]() -> const caf::actor& { return self->state.children[0].handle; };
+  auto images_ = [self]() -> const caf::actor& { return self->state.children[1].handle; };
   return {
-      [=](domain::create_identity& c, events::cause& w) { return to_identities(std::move(c), std::move(w)); },
-      [=](domain::modify_identity& c, events::cause& w) { return to_identities(std::move(c), std::move(w)); },
-      [=](domain::remove_identity& c, events::cause& w) { return to_identities(std::move(c), std::move(w)); },
-      [=](list_atom a, const std::string& what) {
-        // what: "identities" (more projections later)
-        return to_identities(a);
+      [=](domain::create_identity& c, events::cause& w) { return self->delegate(identities(), std::move(c), std::move(w)); },
+      [=](domain::modify_identity& c, events::cause& w) { return self->delegate(identities(), std::move(c), std::move(w)); },
+      [=](domain::remove_identity& c, events::cause& w) { return self->delegate(identities(), std::move(c), std::move(w)); },
+      [=](domain::start_image_task& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
+      [=](domain::modify_image& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
+      [=](domain::remove_image& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
+      [=](domain::cancel_task& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
+      [=](list_atom a, std::string& what) { return self->delegate(owner(what), a, std::move(what)); },
+      [=](get_atom a, std::string& what, std::string& ref) {
+        if (what == "identities") return self->delegate(owner(what), a, std::move(ref));
+        return self->delegate(owner(what), a, std::move(what), std::move(ref));
       },
-      [=](get_atom a, const std::string& what, const std::string& ref) {
-        return to_identities(a, ref);
-      },
-      [=](fail_atom a, const std::string& what) { return to_identities(a); },
+      [=](fail_atom a, const std::string& what) { return self->delegate(owner(what), a); },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, events::event_store& store,
+caf::actor spawn_supervisor(caf::actor_system& sys, events::event_store& store, image_settings images,
                             domain::state initial) {
-  return sys.spawn(supervisor, &store, std::move(initial));
+  return sys.spawn(supervisor, &store, std::move(images), std::move(initial));
 }
 
 }  // namespace kaso::actors

@@ -1,4 +1,4 @@
-// The root supervisor: parent of every long-lived actor (the identity manager now; images,
+// The root supervisor: parent of every long-lived actor (the identity and image managers now;
 // networks and instances as they arrive). Adapters send every request to the supervisor, which
 // delegates it to the child that owns the concept, so a restarted child is reached at once.
 //
@@ -10,6 +10,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/image_manager.hpp"
 #include "domain/state.hpp"
 
 namespace kaso::events {
@@ -19,7 +20,7 @@ class event_store;
 namespace kaso::actors {
 
 // REQUIRES: `store` outlives the supervisor and its children.
-caf::actor spawn_supervisor(caf::actor_system& sys, events::event_store& store,
+caf::actor spawn_supervisor(caf::actor_system& sys, events::event_store& store, image_settings images,
                             domain::state initial);
 
 }  // namespace kaso::actors

@@ -26,6 +26,7 @@ void for_each_key(config& c, Fn&& fn) {
   fn("tcp_listener", c.tcp_listener);
   fn("socket_group", c.socket_group);
   fn("log_level", c.log_level);
+  fn("catalogue_file", c.catalogue_file);
 }
 
 std::filesystem::path expand_home(const std::string& p) {
@@ -37,7 +38,6 @@ std::filesystem::path expand_home(const std::string& p) {
 status read_value(const nlohmann::json& v, std::filesystem::path& out) {
   if (!v.is_string()) return error::invalid_argument("must be a string");
   out = expand_home(v.get<std::string>());
-  if (out.empty()) return error::invalid_argument("must not be empty");
   return ok_status();
 }
 status read_value(const nlohmann::json& v, std::string& out) {

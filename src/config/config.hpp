@@ -34,6 +34,7 @@ struct config {
   bool tcp_listener = false;        // the loopback TCP listener on default_server_host:port
   std::string socket_group;         // members of this group may also use the Unix socket
   std::string log_level = "info";   // trace, debug, info, warn, error
+  std::filesystem::path catalogue_file;  // empty: the catalogue compiled into the server
 
   // Where things live, derived from `path`.
   std::filesystem::path socket_path() const { return path / "kaso.sock"; }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/identity.hpp"
+#include "domain/image.hpp"
 #include "events/event.hpp"
 
 namespace kaso::domain {
@@ -13,6 +14,7 @@ namespace kaso::domain {
 struct state {
   std::uint64_t last_seq = 0;  // the last event folded in
   domain::identities identities;
+  domain::images images;
   friend bool operator==(const state&, const state&) = default;
 };
 

@@ -86,4 +86,7 @@ result<catalogue> parse_catalogue(std::string_view json_text);
 // not_found / io_error when the file cannot be read, then as parse_catalogue.
 result<catalogue> load_catalogue(const std::filesystem::path& path);
 
+// data/catalogue.json as it was at build time.
+const char* embedded_catalogue_json();
+
 }  // namespace kaso::images

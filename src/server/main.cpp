@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include "domain/rebuild.hpp"
 #include "events/event_store.hpp"
 #include "http/api_server.hpp"
+#include "images/catalogue.hpp"
 #include "server/owning_user.hpp"
 
 namespace {
@@ -63,6 +65,12 @@ std::variant<options, int> parse_options(int argc, char** argv) {
     std::cerr << "kaso-server: " << ex.what() << "\n";
     return 2;
   }
+}
+
+kaso::images::cpu_arch host_arch() {
+  utsname u{};
+  uname(&u);
+  return kaso::images::parse_cpu_arch(u.machine).value_or(kaso::images::cpu_arch::x86_64);
 }
 
 int fail(const std::string& message) {
@@ -113,11 +121,17 @@ int run(const options& opts) {
   spdlog::info("Event log {}: {} events, {} identities", cfg.events_path().string(),
                state->last_seq, state->identities.by_id.size());
 
+  auto catalogue = cfg.catalogue_file.empty() ? images::parse_catalogue(images::embedded_catalogue_json())
+                                              : images::load_catalogue(cfg.catalogue_file);
+  if (!catalogue.ok()) return fail("image catalogue: " + catalogue.error().message());
+  if (cfg.path.empty()) return fail("configuration: 'path' must not be empty");
+
   int exit_code = 0;
   {
     caf::actor_system_config actor_cfg;
     caf::actor_system sys{actor_cfg};
-    auto supervisor = actors::spawn_supervisor(sys, **store, std::move(state.value()));
+    auto supervisor = actors::spawn_supervisor(
+        sys, **store, {cfg.images_path(), std::move(catalogue.value()), host_arch()}, std::move(state.value()));
     http::api_server api({&sys, supervisor, store->get(),
                           {KASO_VERSION, effective.name, owner.name, cfg.path.string(), static_cast<long>(getpid())}});
     auto listening = api.listen_unix(cfg.socket_path());

@@ -43,7 +43,7 @@ std::size_t listed(caf::actor_system& sys, const caf::actor& sup) {
 TEST_F(supervision, commands_are_decided_appended_and_answered) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto sup = spawn_supervisor(sys, *store, {});
+  auto sup = spawn_supervisor(sys, *store, {dir / "images", {}, images::cpu_arch::x86_64}, {});
   events::cause who{1000, 42, "unix"};
   auto created = ask<domain::identity>(sys, sup, password_identity("alice"), who);
   ASSERT_TRUE(created.ok()) << created.error().to_string();
@@ -62,7 +62,7 @@ TEST_F(supervision, commands_are_decided_appended_and_answered) {
 TEST_F(supervision, a_failed_child_is_restarted_from_the_log) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto sup = spawn_supervisor(sys, *store, {});
+  auto sup = spawn_supervisor(sys, *store, {dir / "images", {}, images::cpu_arch::x86_64}, {});
   for (auto name : {"a", "b", "c"}) {
     ASSERT_TRUE(ask<domain::identity>(sys, sup, password_identity(name), events::cause{}).ok());
   }

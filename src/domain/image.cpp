@@ -1,0 +1,276 @@
+#include "domain/image.hpp"
+
+#include <charconv>
+
+#include "domain/names.hpp"
+#include "events/codec.hpp"
+
+namespace kaso::domain {
+namespace {
+
+nlohmann::json source_json(const image_source& s) {
+  return {{"kind", s.kind}, {"url", s.url}, {"predefined", s.predefined}, {"file", s.file}};
+}
+
+image_source read_source(const nlohmann::json& j) {
+  image_source s;
+  if (!j.is_object()) return s;
+  s.kind = j.value("kind", "");
+  s.url = j.value("url", "");
+  s.predefined = j.value("predefined", "");
+  s.file = j.value("file", "");
+  return s;
+}
+
+void put_minimums(nlohmann::json& p, const image_minimums& m) {
+  p["min_cpu"] = m.min_cpu;
+  p["min_ram"] = m.min_ram;
+  p["min_space"] = m.min_space;
+}
+
+void read_minimums(const nlohmann::json& p, image_minimums& m) {
+  m.min_cpu = p.value("min_cpu", m.min_cpu);
+  m.min_ram = p.value("min_ram", m.min_ram);
+  m.min_space = p.value("min_space", m.min_space);
+}
+
+events::event make(const char* kind, std::uint64_t id, std::uint64_t version, const char* type,
+                   nlohmann::json payload) {
+  events::event e;
+  e.kind = kind;
+  e.id = std::to_string(id);
+  e.version = version;
+  e.type = type;
+  e.payload = std::move(payload);
+  return e;
+}
+
+bool is_hex64(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+result<const task*> running_task(const images& s, std::uint64_t id) {
+  const task* t = s.find_task(id);
+  if (t == nullptr) return error::not_found("task " + std::to_string(id) + " does not exist");
+  if (!t->running()) return error::conflict("task " + std::to_string(id) + " is " + t->state);
+  return t;
+}
+
+std::optional<std::uint64_t> parse_id(std::string_view text) {
+  std::uint64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id == 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+const image* images::resolve(std::string_view ref) const {
+  if (auto it = id_by_name.find(std::string(ref)); it != id_by_name.end()) return &by_id.at(it->second);
+  auto id = parse_id(ref);
+  if (!id) return nullptr;
+  auto it = by_id.find(*id);
+  return it == by_id.end() ? nullptr : &it->second;
+}
+
+const task* images::find_task(std::uint64_t id) const {
+  auto it = tasks.find(id);
+  return it == tasks.end() ? nullptr : &it->second;
+}
+
+const task* images::running_task_for(std::string_view name) const {
+  for (const auto& [id, t] : tasks) {
+    if (t.running() && t.image_name == name) return &t;
+  }
+  return nullptr;
+}
+
+const task* images::running_task_for_url(std::string_view url) const {
+  for (const auto& [id, t] : tasks) {
+    if (t.running() && !t.source.url.empty() && t.source.url == url) return &t;
+  }
+  return nullptr;
+}
+
+result<std::vector<events::event>> decide(const images& s, const start_image_task& c) {
+  if (auto v = validate_name("image", c.name); !v.ok()) return v.error();
+  if (s.id_by_name.contains(c.name)) return error::already_exists("image '" + c.name + "' already exists");
+  if (const task* t = s.running_task_for(c.name)) {
+    return error::already_exists("image '" + c.name + "' is being created by task " + std::to_string(t->id));
+  }
+  if (const task* t = s.running_task_for_url(c.source.url)) {
+    return error::conflict("that URL is already being downloaded by task " + std::to_string(t->id) +
+                           " (image '" + t->image_name + "')");
+  }
+  if (!c.sha256.empty() && !is_hex64(c.sha256)) {
+    return error::invalid_argument("sha256 must be 64 lowercase hex digits");
+  }
+  if (c.source.kind != "url" && c.source.kind != "predefined" && c.source.kind != "file") {
+    return error::invalid_argument("an image comes from a url, a predefined image or a file");
+  }
+  if (c.source.kind == "url") {
+    const auto& u = c.source.url;
+    if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+      return error::invalid_argument("only http:// and https:// URLs are accepted");
+    }
+    auto authority = u.substr(u.find("//") + 2);
+    if (authority.substr(0, authority.find('/')).find('@') != std::string::npos) {
+      return error::invalid_argument("URLs with credentials are not accepted (they would be recorded)");
+    }
+    if (has_control_characters(u) || u.find(' ') != std::string::npos) {
+      return error::invalid_argument("the URL contains spaces or control characters");
+    }
+  }
+  if (c.source.kind == "file" && (c.source.file.empty() || c.source.file.front() != '/')) {
+    return error::invalid_argument("the image file must be an absolute path");
+  }
+  nlohmann::json p = {{"kind", c.source.kind == "file" ? "image.import" : "image.download"},
+                      {"image_name", c.name},
+                      {"image_id", s.next_id},
+                      {"source", source_json(c.source)},
+                      {"sha256", c.sha256}};
+  put_minimums(p, c.minimums);
+  return std::vector{make("task", s.next_task_id, 1, "task.started", std::move(p))};
+}
+
+result<std::vector<events::event>> decide(const images& s, const complete_image_task& c) {
+  auto t = running_task(s, c.task_id);
+  if (!t.ok()) return t.error();
+  const task& task = *t.value();
+  nlohmann::json p = {{"name", task.image_name}, {"path", c.path}, {"format", c.format},
+                      {"virtual_size", c.virtual_size}, {"size", c.size}, {"sha256", c.sha256},
+                      {"source", source_json(task.source)}, {"task_id", task.id}};
+  put_minimums(p, task.minimums);
+  return std::vector{make("image", task.image_id, 1, "image.created", std::move(p)),
+                     make("task", task.id, task.version + 1, "task.completed", {{"image_id", task.image_id}})};
+}
+
+result<std::vector<events::event>> decide(const images& s, const fail_image_task& c) {
+  auto t = running_task(s, c.task_id);
+  if (!t.ok()) return t.error();
+  return std::vector{make("task", c.task_id, t.value()->version + 1, "task.failed", {{"message", c.message}})};
+}
+
+result<std::vector<events::event>> decide(const images& s, const cancel_task& c) {
+  auto t = running_task(s, c.task_id);
+  if (!t.ok()) return t.error();
+  return std::vector{make("task", c.task_id, t.value()->version + 1, "task.cancelled", nlohmann::json::object())};
+}
+
+result<std::vector<events::event>> decide(const images& s, const modify_image& c) {
+  const image* i = s.resolve(c.ref);
+  if (i == nullptr) return error::not_found("image '" + c.ref + "' does not exist");
+  nlohmann::json p = nlohmann::json::object();
+  if (c.name && *c.name != i->name) {
+    if (auto v = validate_name("image", *c.name); !v.ok()) return v.error();
+    if (s.id_by_name.contains(*c.name) || s.running_task_for(*c.name)) {
+      return error::already_exists("image '" + *c.name + "' already exists");
+    }
+    p["name"] = *c.name;
+  }
+  if (c.min_cpu) p["min_cpu"] = *c.min_cpu;
+  if (c.min_ram) p["min_ram"] = *c.min_ram;
+  if (c.min_space) p["min_space"] = *c.min_space;
+  if (p.empty()) return std::vector<events::event>{};
+  return std::vector{make("image", i->id, i->version + 1, "image.modified", std::move(p))};
+}
+
+result<std::vector<events::event>> decide(const images& s, const remove_image& c) {
+  const image* i = s.resolve(c.ref);
+  if (i == nullptr) return error::not_found("image '" + c.ref + "' does not exist");
+  return std::vector{make("image", i->id, i->version + 1, "image.removed", {{"name", i->name}, {"path", i->path}})};
+}
+
+void evolve(images& s, const events::event& e) {
+  auto id = parse_id(e.id);
+  if (!id) return;
+  const auto& p = e.payload;
+  if (e.kind == "task") {
+    if (e.type == "task.started") {
+      task t;
+      t.id = *id;
+      t.kind = p.value("kind", "");
+      t.state = "running";
+      t.image_name = p.value("image_name", "");
+      t.image_id = p.value("image_id", std::uint64_t{0});
+      t.source = read_source(p.value("source", nlohmann::json::object()));
+      t.sha256 = p.value("sha256", "");
+      read_minimums(p, t.minimums);
+      t.caller_uid = e.caused_by.uid;
+      t.version = e.version;
+      t.created_us = t.modified_us = e.time_us;
+      s.tasks[*id] = std::move(t);
+      s.next_task_id = std::max(s.next_task_id, *id + 1);
+      s.next_id = std::max(s.next_id, s.tasks[*id].image_id + 1);  // the image id is reserved
+      return;
+    }
+    auto it = s.tasks.find(*id);
+    if (it == s.tasks.end()) return;
+    task& t = it->second;
+    if (e.type == "task.completed") t.state = "completed";
+    else if (e.type == "task.failed") t.state = "failed", t.message = p.value("message", "");
+    else if (e.type == "task.cancelled") t.state = "cancelled", t.message = "cancelled";
+    else return;
+    t.version = e.version;
+    t.modified_us = e.time_us;
+    return;
+  }
+  if (e.kind != "image") return;
+  if (e.type == "image.created") {
+    image i;
+    i.id = *id;
+    i.name = p.value("name", "");
+    i.path = p.value("path", "");
+    i.format = p.value("format", "");
+    i.virtual_size = p.value("virtual_size", std::uint64_t{0});
+    i.size = p.value("size", std::uint64_t{0});
+    i.sha256 = p.value("sha256", "");
+    i.source = read_source(p.value("source", nlohmann::json::object()));
+    read_minimums(p, i.minimums);
+    i.version = e.version;
+    i.created_us = i.modified_us = e.time_us;
+    s.id_by_name[i.name] = *id;
+    s.by_id[*id] = std::move(i);
+    s.next_id = std::max(s.next_id, *id + 1);
+    return;
+  }
+  auto it = s.by_id.find(*id);
+  if (it == s.by_id.end()) return;
+  image& i = it->second;
+  if (e.type == "image.modified") {
+    if (p.contains("name") && p["name"].is_string()) {
+      s.id_by_name.erase(i.name);
+      i.name = p["name"];
+      s.id_by_name[i.name] = *id;
+    }
+    read_minimums(p, i.minimums);
+    i.version = e.version;
+    i.modified_us = e.time_us;
+  } else if (e.type == "image.removed") {
+    s.id_by_name.erase(i.name);
+    s.by_id.erase(it);
+  }
+}
+
+nlohmann::json to_json(const image& i) {
+  return {{"id", i.id}, {"name", i.name}, {"path", i.path}, {"format", i.format},
+          {"virtual_size", i.virtual_size}, {"size", i.size}, {"sha256", i.sha256},
+          {"source", source_json(i.source)}, {"min_cpu", i.minimums.min_cpu},
+          {"min_ram", i.minimums.min_ram}, {"min_space", i.minimums.min_space},
+          {"used_by", nlohmann::json::array()}, {"version", i.version},
+          {"created", events::format_time(i.created_us)}, {"modified", events::format_time(i.modified_us)}};
+}
+
+nlohmann::json to_json(const task& t) {
+  nlohmann::json object = {{"kind", "image"}, {"name", t.image_name}};
+  if (t.state == "completed") object["id"] = t.image_id;
+  return {{"id", t.id}, {"kind", t.kind}, {"state", t.state}, {"object", object},
+          {"progress", {{"done", 0}, {"total", 0}, {"rate", 0.0}}}, {"message", t.message},
+          {"created", events::format_time(t.created_us)}, {"modified", events::format_time(t.modified_us)}};
+}
+
+}  // namespace kaso::domain
