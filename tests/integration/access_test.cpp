@@ -1,5 +1,6 @@
 // Only the owning user (and root) can talk to the server: the socket is created private, so a
 // second local user cannot connect even when the directory around it is world-readable. Issue #2.
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/socket.h>
@@ -7,6 +8,9 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <fstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -52,6 +56,55 @@ TEST(access_it, another_local_user_cannot_connect) {
   std::filesystem::permissions(s.state_path(), std::filesystem::perms(0755));
   EXPECT_EQ(connect_errno_as(nobody->pw_uid, nobody->pw_gid, s.socket()), EACCES);
   EXPECT_EQ(connect_errno_as(geteuid(), getegid(), s.socket()), 0) << "the owner still can";
+}
+
+}  // namespace
+}  // namespace kaso::testing
+
+namespace kaso::testing {
+namespace {
+
+// Run as root through sudo, the server works as the invoking user: every file it creates is theirs.
+TEST(access_it, under_sudo_files_belong_to_the_invoking_user) {
+  if (geteuid() != 0) GTEST_FAIL() << "this test needs root";
+  const passwd* nobody = getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  temp_dir dir;
+  std::filesystem::permissions(dir.path, std::filesystem::perms(0777));
+  std::ofstream(dir.path / "kaso.json") << "{}";
+  auto state = dir.path / "state";
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("SUDO_UID", std::to_string(nobody->pw_uid).c_str(), 1);
+    setenv("SUDO_GID", std::to_string(nobody->pw_gid).c_str(), 1);
+    setenv("SUDO_USER", "nobody", 1);
+    int fd = open((dir.path / "server.log").c_str(), O_WRONLY | O_CREAT, 0600);
+    dup2(fd, 2);
+    execl(KASO_SERVER_BIN, "kaso-server", "-c", (dir.path / "kaso.json").c_str(), "-p", state.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto socket = state / "kaso.sock";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!std::filesystem::exists(socket) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(std::filesystem::exists(socket));
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream log(dir.path / "server.log");
+  std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("Effective user root"), std::string::npos) << text;
+  EXPECT_NE(text.find("Owning user nobody"), std::string::npos) << text;
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(state)) {
+    struct stat st {};
+    ASSERT_EQ(lstat(entry.path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, nobody->pw_uid) << entry.path();
+    ++files;
+  }
+  EXPECT_GT(files, 3u) << "the event log was created";
 }
 
 }  // namespace

@@ -7,32 +7,19 @@
 
 #include "cli/registry.hpp"
 #include "run_kaso.hpp"
+#include "usage_case.hpp"
 
 namespace kaso::cli {
 namespace {
 
 using testing::outcome;
 using testing::run_kaso;
-
-struct usage_case {
-  std::vector<std::string> args;
-  std::string message;  // the stderr line without "kaso: " and '\n'
-};
-
-outcome run_offline(std::vector<std::string> args) {
-  args.insert(args.begin(), {"-c", "/nonexistent/kaso.json", "--server", "unix:/nonexistent.sock"});
-  return run_kaso(args);
-}
+using testing::run_offline;
+using testing::usage_case;
 
 class usage_errors : public ::testing::TestWithParam<usage_case> {};
 
-TEST_P(usage_errors, exit_2_with_one_line) {
-  const auto& c = GetParam();
-  auto r = run_offline(c.args);
-  EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "kaso: " + c.message + "\n");
-}
+TEST_P(usage_errors, exit_2_with_one_line) { testing::expect_usage_error(GetParam()); }
 
 const std::string create_hint = " (see 'kaso identity create -h')";
 const std::string get_hint = " (see 'kaso identity get -h')";
@@ -83,7 +70,8 @@ INSTANTIATE_TEST_SUITE_P(
         usage_case{{"--bogus", "identity", "list"},
                    "Option ‘bogus’ does not exist (see 'kaso -h')"},
         usage_case{{"--server", "ftp://x", "identity", "list"},
-                   "invalid --server 'ftp://x': expected unix:PATH or http://HOST:PORT"}));
+                   "invalid --server 'ftp://x': expected unix:PATH or http://HOST:PORT"}),
+    testing::usage_case_name);
 
 TEST(usage_errors, a_missing_global_value_is_a_usage_error) {
   auto r = run_kaso({"--server"});
