@@ -1,16 +1,15 @@
 // The identity manager: the one actor that decides identity commands and owns the identities read
 // model. Spawned by the supervisor; reached through it.
 //
-// Protocol (requests answered with a reply or a caf::error of category "kaso"):
+// Protocol (requests answered with the API's JSON text or a caf::error of category "kaso"):
 //   (create_identity, cause)  -> identity        decide, append, reply once durable
 //   (modify_identity, cause)  -> identity
-//   (remove_identity, cause)  -> identity        the identity as it was
-//   (list_atom)               -> json_text       the API's list, cached until the next change
-//   (get_atom, std::string ref) -> identity
+//   (remove_identity, cause)  -> {removed: identity as it was}
+//   (list_atom, "identities") -> json_text       the API's list, cached until the next change
+//   (get_atom, "identities", ref) -> identity
 //
-// Commands are decided against the tentative state (durable + appends in flight), so concurrent
-// commands share the store's group commit; reads see only durable state. A refused command
-// appends nothing. If an append fails, the tentative state falls back to the durable one.
+// Commands go through a command_pipeline (see there: group commit, durable reads, nothing
+// appended for a refused command).
 #pragma once
 
 #include <caf/fwd.hpp>

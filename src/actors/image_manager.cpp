@@ -5,19 +5,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/messages.hpp"
-#include "events/event_store.hpp"
+#include "actors/command_pipeline.hpp"
 #include "images/fetch.hpp"
 
 namespace kaso::actors {
 namespace {
-
-using reply_builder = std::function<nlohmann::json(const std::vector<events::event>& stored)>;
-
-struct pending_append {
-  std::optional<caf::typed_response_promise<json_text>> promise;  // none for the manager's own
-  reply_builder reply;
-};
 
 struct running_task {
   images::progress progress;
@@ -25,19 +17,15 @@ struct running_task {
 };
 
 struct image_manager_state {
-  events::event_store* store = nullptr;
   image_settings settings;
-  domain::images durable;
-  domain::images tentative;
-  std::unordered_map<std::uint64_t, pending_append> pending;
+  std::optional<command_pipeline<domain::images>> pipeline;
   std::unordered_map<std::uint64_t, running_task> running;
-  std::uint64_t next_token = 1;
   static inline const char* name = "image-manager";
 };
 
 using image_manager_actor = caf::stateful_actor<image_manager_state>;
 
-json_text text(const nlohmann::json& j) { return std::make_shared<const std::string>(j.dump()); }
+json_text text(const nlohmann::json& j) { return command_pipeline<domain::images>::text(j); }
 
 nlohmann::json task_view(const image_manager_state& st, const domain::task& t) {
   auto j = domain::to_json(t);
@@ -86,10 +74,10 @@ void start_worker(image_manager_actor* self, const domain::task& t) {
 }
 
 // What a durable event asks of the world outside the log.
-void act_on(image_manager_actor* self, const events::event& e, const domain::images& before) {
+void act_on(image_manager_actor* self, const events::event& e) {
   auto& st = self->state;
   if (e.type == "task.started") {
-    if (const auto* t = st.durable.find_task(std::stoull(e.id))) start_worker(self, *t);
+    if (const auto* t = st.pipeline->durable().find_task(std::stoull(e.id))) start_worker(self, *t);
   } else if (e.type == "task.cancelled") {
     if (auto it = st.running.find(std::stoull(e.id)); it != st.running.end()) *it->second.cancel = true;
   } else if (e.type == "image.removed") {
@@ -98,118 +86,77 @@ void act_on(image_manager_actor* self, const events::event& e, const domain::ima
   }
 }
 
-void append(image_manager_actor* self, std::vector<events::event> drafts, const events::cause& who,
-            pending_append pending) {
-  auto& st = self->state;
-  for (auto& e : drafts) {
-    e.caused_by = who;
-    domain::evolve(st.tentative, e);
-  }
-  auto token = st.next_token++;
-  st.pending.emplace(token, std::move(pending));
-  caf::actor me = caf::actor_cast<caf::actor>(self);
-  st.store->append_async(std::move(drafts), [me, token](result<std::vector<events::event>> r) {
-    caf::anon_send(me, appended_atom_v, token, std::move(r));
-  });
-}
-
-template <class Command>
-caf::result<json_text> submit(image_manager_actor* self, const Command& cmd, const events::cause& who,
-                              reply_builder reply) {
-  auto decided = domain::decide(self->state.tentative, cmd);
-  if (!decided.ok()) return to_caf(decided.error());
-  if (decided.value().empty()) return text(reply({}));
-  auto promise = self->make_response_promise<json_text>();
-  append(self, std::move(decided.value()), who, {promise, std::move(reply)});
-  return promise;
-}
-
-void on_appended(image_manager_actor* self, std::uint64_t token, result<std::vector<events::event>>& r) {
-  auto& st = self->state;
-  auto it = st.pending.find(token);
-  if (it == st.pending.end()) return;
-  auto p = std::move(it->second);
-  st.pending.erase(it);
-  if (!r.ok()) {
-    spdlog::error("image command not recorded: {}", r.error().to_string());
-    st.tentative = st.durable;
-    if (p.promise) p.promise->deliver(to_caf(r.error()));
-    return;
-  }
-  auto before = st.durable;
-  for (const auto& e : r.value()) domain::evolve(st.durable, e);
-  for (const auto& e : r.value()) act_on(self, e, before);
-  if (p.promise) p.promise->deliver(text(p.reply(r.value())));
-}
-
 void on_task_done(image_manager_actor* self, std::uint64_t id, result<images::fetched_image>& got) {
   auto& st = self->state;
   st.running.erase(id);
-  const auto* t = st.tentative.find_task(id);
+  auto& pipeline = *st.pipeline;
+  const auto* t = pipeline.tentative().find_task(id);
   if (t == nullptr || !t->running()) {  // cancelled meanwhile: leave nothing behind
     if (got.ok()) std::filesystem::remove(got->path);
     images::remove_task_leftovers(st.settings.images_dir, id);
     return;
   }
-  events::cause server;
   result<std::vector<events::event>> decided = error::internal("undecided");
   if (got.ok()) {
-    decided = domain::decide(st.tentative, domain::complete_image_task{id, got->path.string(), got->format,
+    decided = domain::decide(pipeline.tentative(), domain::complete_image_task{id, got->path.string(), got->format,
                                                                         got->sha256, got->virtual_size, got->size});
   } else {
     spdlog::warn("task {} failed: {}", id, got.error().message());
     images::remove_task_leftovers(st.settings.images_dir, id);
-    decided = domain::decide(st.tentative, domain::fail_image_task{id, got.error().message()});
+    decided = domain::decide(pipeline.tentative(), domain::fail_image_task{id, got.error().message()});
   }
-  if (decided.ok()) append(self, std::move(decided.value()), server, {});
+  if (decided.ok()) pipeline.append_own(self, std::move(decided.value()));
 }
 
 caf::behavior image_manager(image_manager_actor* self, events::event_store* store, image_settings settings,
                             domain::images initial) {
   auto& st = self->state;
-  st.store = store;
   st.settings = std::move(settings);
-  st.durable = initial;
-  st.tentative = std::move(initial);
-  for (const auto& [id, t] : st.durable.tasks) {
+  st.pipeline.emplace(*store, std::move(initial), [self](const events::event& e) { act_on(self, e); });
+  auto& pipeline = *st.pipeline;
+  for (const auto& [id, t] : pipeline.durable().tasks) {
     if (t.running()) start_worker(self, t);  // interrupted by a server stop: resume
   }
   auto image_reply = [self](std::uint64_t id) {
     return [self, id](const std::vector<events::event>&) {
-      const auto* i = self->state.durable.resolve(std::to_string(id));
+      const auto* i = self->state.pipeline->durable().resolve(std::to_string(id));
       return i != nullptr ? domain::to_json(*i) : nlohmann::json();
     };
   };
+  auto task_reply = [self](std::uint64_t id) {
+    return [self, id](const std::vector<events::event>&) {
+      const auto* t = self->state.pipeline->durable().find_task(id);
+      return t != nullptr ? task_view(self->state, *t) : nlohmann::json();
+    };
+  };
   return {
-      [=](domain::start_image_task& cmd, events::cause& who) -> caf::result<json_text> {
+      [=, &pipeline](domain::start_image_task& cmd, events::cause& who) -> caf::result<json_text> {
         if (cmd.source.kind == "predefined") {
           auto entry = self->state.settings.catalogue.find(cmd.source.predefined, self->state.settings.host_arch);
           if (!entry.ok()) return to_caf(entry.error());
           cmd.source.url = entry->url;
         }
-        return submit(self, cmd, who, [self](const std::vector<events::event>& stored) {
-          return task_view(self->state, *self->state.durable.find_task(std::stoull(stored.front().id)));
-        });
+        return pipeline.submit(self, cmd, who, task_reply(pipeline.tentative().next_task_id));
       },
-      [=](domain::modify_image& cmd, events::cause& who) -> caf::result<json_text> {
-        const auto* i = self->state.tentative.resolve(cmd.ref);
+      [=, &pipeline](domain::modify_image& cmd, events::cause& who) -> caf::result<json_text> {
+        const auto* i = pipeline.tentative().resolve(cmd.ref);
         if (i == nullptr) return to_caf(error::not_found("image '" + cmd.ref + "' does not exist"));
-        return submit(self, cmd, who, image_reply(i->id));
+        return pipeline.submit(self, cmd, who, image_reply(i->id));
       },
-      [=](domain::remove_image& cmd, events::cause& who) -> caf::result<json_text> {
-        const auto* i = self->state.durable.resolve(cmd.ref);
+      [=, &pipeline](domain::remove_image& cmd, events::cause& who) -> caf::result<json_text> {
+        const auto* i = pipeline.durable().resolve(cmd.ref);
         if (i == nullptr) return to_caf(error::not_found("image '" + cmd.ref + "' does not exist"));
         auto as_was = domain::to_json(*i);
-        return submit(self, cmd, who, [as_was](const std::vector<events::event>&) {
+        return pipeline.submit(self, cmd, who, [as_was](const std::vector<events::event>&) {
           return nlohmann::json{{"removed", as_was}};
         });
       },
-      [=](domain::cancel_task& cmd, events::cause& who) -> caf::result<json_text> {
-        return submit(self, cmd, who, [self, id = cmd.task_id](const std::vector<events::event>&) {
-          return task_view(self->state, *self->state.durable.find_task(id));
-        });
+      [=, &pipeline](domain::cancel_task& cmd, events::cause& who) -> caf::result<json_text> {
+        return pipeline.submit(self, cmd, who, task_reply(cmd.task_id));
       },
-      [=](appended_atom, std::uint64_t token, result<std::vector<events::event>>& r) { on_appended(self, token, r); },
+      [=, &pipeline](appended_atom, std::uint64_t token, result<std::vector<events::event>>& r) {
+        pipeline.on_appended(token, r);
+      },
       [=](progress_atom, std::uint64_t id, std::uint64_t done, std::uint64_t total, double rate) {
         if (auto it = self->state.running.find(id); it != self->state.running.end()) {
           it->second.progress = {done, total, rate};
@@ -219,9 +166,9 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
       [=](list_atom, const std::string& what) -> json_text {
         nlohmann::json out = nlohmann::json::array();
         if (what == "tasks") {
-          for (const auto& [id, t] : self->state.durable.tasks) out.push_back(task_view(self->state, t));
+          for (const auto& [id, t] : self->state.pipeline->durable().tasks) out.push_back(task_view(self->state, t));
         } else {
-          for (const auto& [id, i] : self->state.durable.by_id) out.push_back(domain::to_json(i));
+          for (const auto& [id, i] : self->state.pipeline->durable().by_id) out.push_back(domain::to_json(i));
         }
         return text(out);
       },
@@ -241,11 +188,11 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
         if (what == "tasks") {
           std::uint64_t id = 0;
           auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-          const auto* t = ec == std::errc() ? st.durable.find_task(id) : nullptr;
+          const auto* t = ec == std::errc() ? st.pipeline->durable().find_task(id) : nullptr;
           if (t == nullptr) return to_caf(error::not_found("task '" + ref + "' does not exist"));
           return text(task_view(st, *t));
         }
-        const auto* i = st.durable.resolve(ref);
+        const auto* i = st.pipeline->durable().resolve(ref);
         if (i == nullptr) return to_caf(error::not_found("image '" + ref + "' does not exist"));
         return text(domain::to_json(*i));
       },

@@ -35,7 +35,6 @@ using json_text = std::shared_ptr<const std::string>;
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::json_text)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::events::cause)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::create_identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_identity)

@@ -80,12 +80,8 @@ caf::behavior supervisor(supervisor_actor* self, events::event_store* store, ima
       [=](domain::modify_image& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
       [=](domain::remove_image& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
       [=](domain::cancel_task& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
-      [=](list_atom a, std::string& what) {
-        if (what == "identities") return self->delegate(owner(what), a);
-        return self->delegate(owner(what), a, std::move(what));
-      },
+      [=](list_atom a, std::string& what) { return self->delegate(owner(what), a, std::move(what)); },
       [=](get_atom a, std::string& what, std::string& ref) {
-        if (what == "identities") return self->delegate(owner(what), a, std::move(ref));
         return self->delegate(owner(what), a, std::move(what), std::move(ref));
       },
       [=](fail_atom a, const std::string& what) { return self->delegate(owner(what), a); },

@@ -2,9 +2,7 @@
 // answers 202 with it; the task's progress is read with GET /api/v1/tasks/{id}.
 #include <charconv>
 
-#include "actors/ask.hpp"
-#include "http/api_context.hpp"
-#include "http/json_io.hpp"
+#include "http/actor_answer.hpp"
 
 namespace kaso::http {
 namespace {
@@ -60,14 +58,6 @@ result<domain::modify_image> read_modify(const httplib::Request& req, std::strin
     *out = v.value();
   }
   return m;
-}
-
-template <class... Ts>
-void answer(const api_context& ctx, httplib::Response& res, int status, Ts&&... xs) {
-  auto r = actors::ask<actors::json_text>(*ctx.sys, ctx.supervisor, std::forward<Ts>(xs)...);
-  if (!r.ok()) return write_error(res, r.error());
-  res.status = status;
-  res.set_content(*r.value(), "application/json");
 }
 
 std::uint64_t task_id(const std::string& text) {
