@@ -8,6 +8,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kaso::qemu {
@@ -15,10 +16,41 @@ namespace {
 
 using argv_t = std::vector<std::string>;
 
-nic restricted_nic() {
+// What every golden machine states before its devices; the rest of machine_spec keeps its
+// defaults until a test sets it.
+struct machine_basics {
+  host_os os = host_os::linux;
+  qemu::arch arch = qemu::arch::x86_64;
+  accelerator accel = accelerator::tcg;
+  std::string qemu_binary;
+  std::string name;
+  unsigned vcpu = 1;
+  unsigned ram_mb = 512;
+};
+
+machine_spec spec_of(const machine_basics& b) {
+  machine_spec s;
+  s.os = b.os;
+  s.arch = b.arch;
+  s.accel = b.accel;
+  s.qemu_binary = b.qemu_binary;
+  s.name = b.name;
+  s.vcpu = b.vcpu;
+  s.ram_mb = b.ram_mb;
+  return s;
+}
+
+disk qcow2_disk(std::string path) { return {std::move(path), disk_format::qcow2, false}; }
+
+nic nic_of(nic_kind kind, std::string mac = {}) {
   nic n;
-  n.kind = nic_kind::user_restricted;
-  n.mac = "52:54:00:12:34:56";
+  n.kind = kind;
+  n.mac = std::move(mac);
+  return n;
+}
+
+nic restricted_nic() {
+  nic n = nic_of(nic_kind::user_restricted, "52:54:00:12:34:56");
   n.cidr = "10.0.2.0/24";
   n.dhcp_start = "10.0.2.15";
   n.dns = "10.0.2.3";
@@ -28,16 +60,12 @@ nic restricted_nic() {
   return n;
 }
 
+// The spec most tests start from; its full argv is the first golden test.
 machine_spec linux_kvm_headless() {
-  machine_spec s;
-  s.os = host_os::linux;
-  s.arch = arch::x86_64;
-  s.accel = accelerator::kvm;
-  s.qemu_binary = "/usr/bin/qemu-system-x86_64";
-  s.name = "web1";
-  s.vcpu = 2;
-  s.ram_mb = 2048;
-  s.disks = {{"/var/lib/kaso/vm/web1/os.qcow2", disk_format::qcow2, false},
+  machine_spec s = spec_of({.os = host_os::linux, .arch = arch::x86_64, .accel = accelerator::kvm,
+                            .qemu_binary = "/usr/bin/qemu-system-x86_64", .name = "web1",
+                            .vcpu = 2, .ram_mb = 2048});
+  s.disks = {qcow2_disk("/var/lib/kaso/vm/web1/os.qcow2"),
              {"/var/lib/kaso/vm/web1/seed.iso", disk_format::raw, true}};
   s.nics = {restricted_nic()};
   s.display = display_kind::headless;
@@ -45,6 +73,14 @@ machine_spec linux_kvm_headless() {
   s.serial_socket = "/run/kaso/web1/serial.sock";
   s.smbios = {{1, {{"serial", "ds=nocloud-net;s=http://10.0.2.100/"}}}};
   s.pid_file = "/run/kaso/web1/qemu.pid";
+  return s;
+}
+
+// An aarch64 guest under hvf, with the Homebrew edk2 firmware it needs to boot.
+machine_spec macos_hvf_aarch64(std::string qemu_binary, std::string name) {
+  machine_spec s = spec_of({.os = host_os::macos, .arch = arch::aarch64, .accel = accelerator::hvf,
+                            .qemu_binary = std::move(qemu_binary), .name = std::move(name)});
+  s.firmware_code = "/opt/homebrew/share/qemu/edk2-aarch64-code.fd";
   return s;
 }
 
@@ -73,18 +109,38 @@ std::string value_of(const argv_t& argv, const std::string& option) {
   return "<missing " + option + ">";
 }
 
+// The values of every `option`, in order.
+argv_t values_of(const argv_t& argv, const std::string& option) {
+  argv_t values;
+  for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == option) {
+      values.push_back(argv[i + 1]);
+    }
+  }
+  return values;
+}
+
+argv_t join(argv_t head, const argv_t& tail) {
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+
+// How linux_kvm_headless() and its variants open, through the QMP socket.
+const argv_t web1_opening = {
+    "/usr/bin/qemu-system-x86_64",
+    "-name", "guest=web1",
+    "-machine", "q35",
+    "-accel", "kvm",
+    "-cpu", "host",
+    "-smp", "2",
+    "-m", "2048",
+    "-nodefaults",
+    "-display", "none",
+    "-qmp", "unix:path=/run/kaso/web1/qmp.sock,server=on,wait=off",
+};
+
 TEST(build_argv, linux_x86_64_kvm_user_restricted_headless) {
-  argv_t expected = {
-      "/usr/bin/qemu-system-x86_64",
-      "-name", "guest=web1",
-      "-machine", "q35",
-      "-accel", "kvm",
-      "-cpu", "host",
-      "-smp", "2",
-      "-m", "2048",
-      "-nodefaults",
-      "-display", "none",
-      "-qmp", "unix:path=/run/kaso/web1/qmp.sock,server=on,wait=off",
+  argv_t expected = join(web1_opening, {
       "-chardev", "socket,id=serial0,path=/run/kaso/web1/serial.sock,server=on,wait=off",
       "-serial", "chardev:serial0",
       "-drive", "if=virtio,file=/var/lib/kaso/vm/web1/os.qcow2,format=qcow2",
@@ -95,23 +151,16 @@ TEST(build_argv, linux_x86_64_kvm_user_restricted_headless) {
               "guestfwd=tcp:10.0.2.100:80-cmd:nc 127.0.0.1 41234",
       "-smbios", "type=1,serial=ds=nocloud-net;s=http://10.0.2.100/",
       "-pidfile", "/run/kaso/web1/qemu.pid",
-  };
+  });
   EXPECT_EQ(argv_of(linux_kvm_headless()), expected);
 }
 
 TEST(build_argv, linux_x86_64_tcg_vnc_user_nat_with_ignition) {
-  machine_spec s;
-  s.os = host_os::linux;
-  s.arch = arch::x86_64;
-  s.accel = accelerator::tcg;
-  s.qemu_binary = "qemu-system-x86_64";
-  s.name = "fcos";
-  s.vcpu = 1;
-  s.ram_mb = 1024;
-  s.disks = {{"/var/lib/kaso/vm/fcos/os.qcow2", disk_format::qcow2, false}};
-  nic n;
-  n.kind = nic_kind::user_nat;
-  n.mac = "52:54:00:00:00:01";
+  machine_spec s = spec_of({.os = host_os::linux, .arch = arch::x86_64, .accel = accelerator::tcg,
+                            .qemu_binary = "qemu-system-x86_64", .name = "fcos",
+                            .vcpu = 1, .ram_mb = 1024});
+  s.disks = {qcow2_disk("/var/lib/kaso/vm/fcos/os.qcow2")};
+  nic n = nic_of(nic_kind::user_nat, "52:54:00:00:00:01");
   n.port_forwards = {{"127.0.0.1", 2201, 22}, {"0.0.0.0", 8080, 80}};
   s.nics = {n};
   s.display = display_kind::vnc;
@@ -135,25 +184,20 @@ TEST(build_argv, linux_x86_64_tcg_vnc_user_nat_with_ignition) {
       "-qmp", "unix:path=/run/kaso/fcos/qmp.sock,server=on,wait=off",
       "-drive", "if=virtio,file=/var/lib/kaso/vm/fcos/os.qcow2,format=qcow2",
       "-device", "virtio-rng-pci",
-      "-nic", "user,model=virtio-net-pci,mac=52:54:00:00:00:01,hostfwd=tcp:127.0.0.1:2201-:22,"
-              "hostfwd=tcp:0.0.0.0:8080-:80",
+      "-nic", "user,model=virtio-net-pci,"  // shared NAT, no restrict=on: data, never booted
+              "mac=52:54:00:00:00:01,hostfwd=tcp:127.0.0.1:2201-:22,hostfwd=tcp:0.0.0.0:8080-:80",
       "-fw_cfg", "name=opt/com.coreos/config,file=/var/lib/kaso/vm/fcos/config.ign",
   };
   EXPECT_EQ(argv_of(s), expected);
 }
 
 TEST(build_argv, linux_aarch64_tcg_with_pflash_firmware) {
-  machine_spec s;
-  s.os = host_os::linux;
-  s.arch = arch::aarch64;
-  s.accel = accelerator::tcg;
-  s.qemu_binary = "/usr/bin/qemu-system-aarch64";
-  s.name = "arm1";
-  s.vcpu = 2;
-  s.ram_mb = 1024;
+  machine_spec s = spec_of({.os = host_os::linux, .arch = arch::aarch64, .accel = accelerator::tcg,
+                            .qemu_binary = "/usr/bin/qemu-system-aarch64", .name = "arm1",
+                            .vcpu = 2, .ram_mb = 1024});
   s.firmware_code = "/usr/share/AAVMF/AAVMF_CODE.fd";
   s.firmware_vars = "/var/lib/kaso/vm/arm1/AAVMF_VARS.fd";
-  s.disks = {{"/var/lib/kaso/vm/arm1/os.qcow2", disk_format::qcow2, false}};
+  s.disks = {qcow2_disk("/var/lib/kaso/vm/arm1/os.qcow2")};
   s.qmp_socket = "/run/kaso/arm1/qmp.sock";
   argv_t expected = {
       "/usr/bin/qemu-system-aarch64",
@@ -176,49 +220,29 @@ TEST(build_argv, linux_aarch64_tcg_with_pflash_firmware) {
 
 TEST(build_argv, linux_bridge) {
   machine_spec s = linux_kvm_headless();
-  nic n;
-  n.kind = nic_kind::bridge;
-  n.mac = "52:54:00:ab:cd:ef";
+  nic n = nic_of(nic_kind::bridge, "52:54:00:ab:cd:ef");
   n.bridge = "br0";
   s.nics = {n};
   s.serial_socket.clear();
   s.smbios.clear();
   s.pid_file.clear();
   s.disks.resize(1);
-  argv_t expected = {
-      "/usr/bin/qemu-system-x86_64",
-      "-name", "guest=web1",
-      "-machine", "q35",
-      "-accel", "kvm",
-      "-cpu", "host",
-      "-smp", "2",
-      "-m", "2048",
-      "-nodefaults",
-      "-display", "none",
-      "-qmp", "unix:path=/run/kaso/web1/qmp.sock,server=on,wait=off",
+  argv_t expected = join(web1_opening, {
       "-drive", "if=virtio,file=/var/lib/kaso/vm/web1/os.qcow2,format=qcow2",
       "-device", "virtio-rng-pci",
       "-nic", "bridge,model=virtio-net-pci,mac=52:54:00:ab:cd:ef,br=br0",
-  };
+  });
   EXPECT_EQ(argv_of(s), expected);
 }
 
 TEST(build_argv, macos_aarch64_hvf_vmnet_shared_edk2_cocoa) {
-  machine_spec s;
-  s.os = host_os::macos;
-  s.arch = arch::aarch64;
-  s.accel = accelerator::hvf;
-  s.qemu_binary = "/opt/homebrew/bin/qemu-system-aarch64";
-  s.name = "test";
+  machine_spec s = macos_hvf_aarch64("/opt/homebrew/bin/qemu-system-aarch64", "test");
   s.vcpu = 2;
   s.ram_mb = 2048;
-  s.firmware_code = "/opt/homebrew/share/qemu/edk2-aarch64-code.fd";
   s.firmware_vars = "/Users/mrmat/var/kaso/instances/test/efi-vars.fd";
-  s.disks = {{"/Users/mrmat/var/kaso/instances/test/os.qcow2", disk_format::qcow2, false},
+  s.disks = {qcow2_disk("/Users/mrmat/var/kaso/instances/test/os.qcow2"),
              {"/Users/mrmat/var/kaso/instances/test/ci.img", disk_format::raw, false}};
-  nic n;
-  n.kind = nic_kind::vmnet_shared;
-  n.mac = "00:50:56:00:00:01";
+  nic n = nic_of(nic_kind::vmnet_shared, "00:50:56:00:00:01");
   n.start_address = "172.16.5.10";
   n.end_address = "172.16.5.254";
   n.subnet_mask = "255.255.255.0";
@@ -255,29 +279,13 @@ TEST(build_argv, macos_aarch64_hvf_vmnet_shared_edk2_cocoa) {
 }
 
 TEST(build_argv, macos_vmnet_host_and_bridged) {
-  machine_spec s;
-  s.os = host_os::macos;
-  s.arch = arch::aarch64;
-  s.accel = accelerator::hvf;
-  s.qemu_binary = "qemu-system-aarch64";
-  s.name = "n";
-  s.firmware_code = "/opt/homebrew/share/qemu/edk2-aarch64-code.fd";
-  nic host;
-  host.kind = nic_kind::vmnet_host;
-  nic bridged;
-  bridged.kind = nic_kind::vmnet_bridged;
+  machine_spec s = macos_hvf_aarch64("qemu-system-aarch64", "n");
+  nic bridged = nic_of(nic_kind::vmnet_bridged, "52:54:00:00:00:02");
   bridged.ifname = "en0";
-  bridged.mac = "52:54:00:00:00:02";
-  s.nics = {host, bridged};
-  argv_t argv = argv_of(s);
-  argv_t nics;
-  for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
-    if (argv[i] == "-nic") {
-      nics.push_back(argv[i + 1]);
-    }
-  }
-  EXPECT_EQ(nics, (argv_t{"vmnet-host,model=virtio-net-pci",
-                          "vmnet-bridged,model=virtio-net-pci,mac=52:54:00:00:00:02,ifname=en0"}));
+  s.nics = {nic_of(nic_kind::vmnet_host), bridged};
+  EXPECT_EQ(values_of(argv_of(s), "-nic"),
+            (argv_t{"vmnet-host,model=virtio-net-pci",
+                    "vmnet-bridged,model=virtio-net-pci,mac=52:54:00:00:00:02,ifname=en0"}));
 }
 
 TEST(build_argv, linux_gui_is_gtk_and_x86_64_firmware_is_optional) {
@@ -352,6 +360,14 @@ TEST_P(build_argv_refuses, with_invalid_argument) {
 
 nic& first_nic(machine_spec& s) { return s.nics.at(0); }
 
+// Moves the spec to macOS (hvf) and makes its first nic a `kind`: a nic-only refusal there.
+nic& first_nic_on_macos(machine_spec& s, nic_kind kind) {
+  s.os = host_os::macos;
+  s.accel = accelerator::hvf;
+  first_nic(s).kind = kind;
+  return first_nic(s);
+}
+
 void PrintTo(const refusal_case& c, std::ostream* os) { *os << c.name; }
 
 const refusal_case refusal_cases[] = {
@@ -420,25 +436,13 @@ const refusal_case refusal_cases[] = {
        s.nics.clear();
      }},
     {"bridge_on_macos",
-     [](machine_spec& s) {
-       s.os = host_os::macos;
-       s.accel = accelerator::hvf;
-       first_nic(s).kind = nic_kind::bridge;
-       first_nic(s).bridge = "br0";
-     }},
+     [](machine_spec& s) { first_nic_on_macos(s, nic_kind::bridge).bridge = "br0"; }},
     {"vmnet_partial_range",
      [](machine_spec& s) {
-       s.os = host_os::macos;
-       s.accel = accelerator::hvf;
-       first_nic(s).kind = nic_kind::vmnet_host;
-       first_nic(s).start_address = "172.16.5.10";
+       first_nic_on_macos(s, nic_kind::vmnet_host).start_address = "172.16.5.10";
      }},
     {"vmnet_bridged_without_ifname",
-     [](machine_spec& s) {
-       s.os = host_os::macos;
-       s.accel = accelerator::hvf;
-       first_nic(s).kind = nic_kind::vmnet_bridged;
-     }},
+     [](machine_spec& s) { first_nic_on_macos(s, nic_kind::vmnet_bridged); }},
     {"aarch64_without_firmware", [](machine_spec& s) { s.arch = arch::aarch64; }},
     {"zero_vcpu", [](machine_spec& s) { s.vcpu = 0; }},
     {"zero_ram", [](machine_spec& s) { s.ram_mb = 0; }},

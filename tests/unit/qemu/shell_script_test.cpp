@@ -47,7 +47,8 @@ argv_t words_seen_by_sh(const argv_t& argv) {
 
 TEST(to_shell_script, one_option_per_line_with_continuations) {
   argv_t argv = {"/usr/bin/qemu-system-x86_64", "-machine", "q35", "-nodefaults",
-                 "-nic",  "user,model=virtio-net-pci,guestfwd=tcp:10.0.2.100:80-cmd:nc 127.0.0.1 1",
+                 "-nic",  "user,model=virtio-net-pci,"  // shared NAT, no restrict=on: data only
+                          "guestfwd=tcp:10.0.2.100:80-cmd:nc 127.0.0.1 1",
                  "-name", "guest=it's"};
   EXPECT_EQ(to_shell_script(argv),
             "#!/bin/sh\n"
