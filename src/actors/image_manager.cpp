@@ -98,8 +98,16 @@ void on_task_done(image_manager_actor* self, std::uint64_t id, result<images::fe
   }
   result<std::vector<events::event>> decided = error::internal("undecided");
   if (got.ok()) {
-    decided = domain::decide(pipeline.tentative(), domain::complete_image_task{id, got->path.string(), got->format,
-                                                                        got->sha256, got->virtual_size, got->size});
+    domain::complete_image_task done{id, got->path.string(), got->format, got->sha256, got->virtual_size, got->size, {}};
+    for (const auto& j : t->joined) {
+      // Images that joined this download get the same bytes: a hard link beside the first.
+      auto path = st.settings.images_dir / (std::to_string(j.image_id) + "." + got->format);
+      std::error_code ec;
+      std::filesystem::create_hard_link(got->path, path, ec);
+      if (ec) std::filesystem::copy_file(got->path, path, ec);
+      done.joined_paths[j.image_id] = path.string();
+    }
+    decided = domain::decide(pipeline.tentative(), done);
   } else {
     spdlog::warn("task {} failed: {}", id, got.error().message());
     images::remove_task_leftovers(st.settings.images_dir, id);
@@ -120,7 +128,7 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
   auto image_reply = [self](std::uint64_t id) {
     return [self, id](const std::vector<events::event>&) {
       const auto* i = self->state.pipeline->durable().resolve(std::to_string(id));
-      return i != nullptr ? domain::to_json(*i) : nlohmann::json();
+      return i != nullptr ? domain::to_json(*i, self->state.pipeline->durable()) : nlohmann::json();
     };
   };
   auto task_reply = [self](std::uint64_t id) {
@@ -136,7 +144,11 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
           if (!entry.ok()) return to_caf(entry.error());
           cmd.source.url = entry->url;
         }
-        return pipeline.submit(self, cmd, who, task_reply(pipeline.tentative().next_task_id));
+        // The task that took the request: a new one, or the running download it joined.
+        return pipeline.submit(self, cmd, who, [self](const std::vector<events::event>& stored) {
+          const auto* t = self->state.pipeline->durable().find_task(std::stoull(stored.front().id));
+          return t != nullptr ? task_view(self->state, *t) : nlohmann::json();
+        });
       },
       [=, &pipeline](domain::modify_image& cmd, events::cause& who) -> caf::result<json_text> {
         const auto* i = pipeline.tentative().resolve(cmd.ref);
@@ -146,7 +158,7 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
       [=, &pipeline](domain::remove_image& cmd, events::cause& who) -> caf::result<json_text> {
         const auto* i = pipeline.durable().resolve(cmd.ref);
         if (i == nullptr) return to_caf(error::not_found("image '" + cmd.ref + "' does not exist"));
-        auto as_was = domain::to_json(*i);
+        auto as_was = domain::to_json(*i, pipeline.durable());
         return pipeline.submit(self, cmd, who, [as_was](const std::vector<events::event>&) {
           return nlohmann::json{{"removed", as_was}};
         });
@@ -168,7 +180,9 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
         if (what == "tasks") {
           for (const auto& [id, t] : self->state.pipeline->durable().tasks) out.push_back(task_view(self->state, t));
         } else {
-          for (const auto& [id, i] : self->state.pipeline->durable().by_id) out.push_back(domain::to_json(i));
+          for (const auto& [id, i] : self->state.pipeline->durable().by_id) {
+            out.push_back(domain::to_json(i, self->state.pipeline->durable()));
+          }
         }
         return text(out);
       },
@@ -194,7 +208,7 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
         }
         const auto* i = st.pipeline->durable().resolve(ref);
         if (i == nullptr) return to_caf(error::not_found("image '" + ref + "' does not exist"));
-        return text(domain::to_json(*i));
+        return text(domain::to_json(*i, st.pipeline->durable()));
       },
   };
 }

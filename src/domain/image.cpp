@@ -84,7 +84,11 @@ const task* images::find_task(std::uint64_t id) const {
 
 const task* images::running_task_for(std::string_view name) const {
   for (const auto& [id, t] : tasks) {
-    if (t.running() && t.image_name == name) return &t;
+    if (!t.running()) continue;
+    if (t.image_name == name) return &t;
+    for (const auto& j : t.joined) {
+      if (j.name == name) return &t;
+    }
   }
   return nullptr;
 }
@@ -101,10 +105,6 @@ result<std::vector<events::event>> decide(const images& s, const start_image_tas
   if (s.id_by_name.contains(c.name)) return error::already_exists("image '" + c.name + "' already exists");
   if (const task* t = s.running_task_for(c.name)) {
     return error::already_exists("image '" + c.name + "' is being created by task " + std::to_string(t->id));
-  }
-  if (const task* t = s.running_task_for_url(c.source.url)) {
-    return error::conflict("that URL is already being downloaded by task " + std::to_string(t->id) +
-                           " (image '" + t->image_name + "')");
   }
   if (!c.sha256.empty() && !is_hex64(c.sha256)) {
     return error::invalid_argument("sha256 must be 64 lowercase hex digits");
@@ -128,6 +128,15 @@ result<std::vector<events::event>> decide(const images& s, const start_image_tas
   if (c.source.kind == "file" && (c.source.file.empty() || c.source.file.front() != '/')) {
     return error::invalid_argument("the image file must be an absolute path");
   }
+  if (const task* t = c.source.kind == "file" ? nullptr : s.running_task_for_url(c.source.url)) {
+    // Two requests for the same URL share one download.
+    if (!c.sha256.empty() && !t->sha256.empty() && c.sha256 != t->sha256) {
+      return error::conflict("task " + std::to_string(t->id) + " downloads that URL with another checksum");
+    }
+    nlohmann::json p = {{"image_name", c.name}, {"image_id", s.next_id}};
+    put_minimums(p, c.minimums);
+    return std::vector{make("task", t->id, t->version + 1, "task.joined", std::move(p))};
+  }
   nlohmann::json p = {{"kind", c.source.kind == "file" ? "image.import" : "image.download"},
                       {"image_name", c.name},
                       {"image_id", s.next_id},
@@ -145,8 +154,18 @@ result<std::vector<events::event>> decide(const images& s, const complete_image_
                       {"virtual_size", c.virtual_size}, {"size", c.size}, {"sha256", c.sha256},
                       {"source", source_json(task.source)}, {"task_id", task.id}};
   put_minimums(p, task.minimums);
-  return std::vector{make("image", task.image_id, 1, "image.created", std::move(p)),
-                     make("task", task.id, task.version + 1, "task.completed", {{"image_id", task.image_id}})};
+  std::vector<events::event> out{make("image", task.image_id, 1, "image.created", p)};
+  for (const auto& j : task.joined) {
+    auto path = c.joined_paths.find(j.image_id);
+    if (path == c.joined_paths.end()) return error::internal("no file for image '" + j.name + "'");
+    auto q = p;
+    q["name"] = j.name;
+    q["path"] = path->second;
+    put_minimums(q, j.minimums);
+    out.push_back(make("image", j.image_id, 1, "image.created", std::move(q)));
+  }
+  out.push_back(make("task", task.id, task.version + 1, "task.completed", {{"image_id", task.image_id}}));
+  return out;
 }
 
 result<std::vector<events::event>> decide(const images& s, const fail_image_task& c) {
@@ -182,6 +201,14 @@ result<std::vector<events::event>> decide(const images& s, const modify_image& c
 result<std::vector<events::event>> decide(const images& s, const remove_image& c) {
   const image* i = s.resolve(c.ref);
   if (i == nullptr) return error::not_found("image '" + c.ref + "' does not exist");
+  if (!i->used_by.empty()) {
+    std::string users;
+    for (auto id : i->used_by) {
+      auto name = s.instance_names.find(id);
+      users += (users.empty() ? "" : ", ") + (name != s.instance_names.end() ? name->second : std::to_string(id));
+    }
+    return error::conflict("image '" + i->name + "' is used by instances: " + users);
+  }
   return std::vector{make("image", i->id, i->version + 1, "image.removed", {{"name", i->name}, {"path", i->path}})};
 }
 
@@ -189,6 +216,17 @@ void evolve(images& s, const events::event& e) {
   auto id = parse_id(e.id);
   if (!id) return;
   const auto& p = e.payload;
+  if (e.kind == "instance") {
+    if (e.type == "instance.created") {
+      auto image = s.by_id.find(p.value("image_id", std::uint64_t{0}));
+      if (image != s.by_id.end()) image->second.used_by.insert(*id);
+      s.instance_names[*id] = p.value("name", "");
+    } else if (e.type == "instance.removed") {
+      for (auto& [image_id, i] : s.by_id) i.used_by.erase(*id);
+      s.instance_names.erase(*id);
+    }
+    return;
+  }
   if (e.kind == "task") {
     if (e.type == "task.started") {
       task t;
@@ -211,7 +249,12 @@ void evolve(images& s, const events::event& e) {
     auto it = s.tasks.find(*id);
     if (it == s.tasks.end()) return;
     task& t = it->second;
-    if (e.type == "task.completed") t.state = "completed";
+    if (e.type == "task.joined") {
+      joined_image j{p.value("image_name", ""), p.value("image_id", std::uint64_t{0}), {}};
+      read_minimums(p, j.minimums);
+      s.next_id = std::max(s.next_id, j.image_id + 1);
+      t.joined.push_back(std::move(j));
+    } else if (e.type == "task.completed") t.state = "completed";
     else if (e.type == "task.failed") t.state = "failed", t.message = p.value("message", "");
     else if (e.type == "task.cancelled") t.state = "cancelled", t.message = "cancelled";
     else return;
@@ -256,6 +299,17 @@ void evolve(images& s, const events::event& e) {
   }
 }
 
+nlohmann::json to_json(const image& i, const images& all) {
+  nlohmann::json used_by = nlohmann::json::array();
+  for (auto id : i.used_by) {
+    auto name = all.instance_names.find(id);
+    used_by.push_back(name != all.instance_names.end() ? name->second : std::to_string(id));
+  }
+  auto j = to_json(i);
+  j["used_by"] = std::move(used_by);
+  return j;
+}
+
 nlohmann::json to_json(const image& i) {
   return {{"id", i.id}, {"name", i.name}, {"path", i.path}, {"format", i.format},
           {"virtual_size", i.virtual_size}, {"size", i.size}, {"sha256", i.sha256},
@@ -268,6 +322,14 @@ nlohmann::json to_json(const image& i) {
 nlohmann::json to_json(const task& t) {
   nlohmann::json object = {{"kind", "image"}, {"name", t.image_name}};
   if (t.state == "completed") object["id"] = t.image_id;
+  if (!t.joined.empty()) {
+    nlohmann::json also = nlohmann::json::array();
+    for (const auto& j : t.joined) {
+      also.push_back({{"kind", "image"}, {"name", j.name}});
+      if (t.state == "completed") also.back()["id"] = j.image_id;
+    }
+    object["also"] = std::move(also);
+  }
   return {{"id", t.id}, {"kind", t.kind}, {"state", t.state}, {"object", object},
           {"progress", {{"done", 0}, {"total", 0}, {"rate", 0.0}}}, {"message", t.message},
           {"created", events::format_time(t.created_us)}, {"modified", events::format_time(t.modified_us)}};

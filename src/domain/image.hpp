@@ -4,16 +4,20 @@
 //
 // Events (frozen type strings, schema 1; see doc/event-log.md):
 //   task.started    {kind: "image.download"|"image.import", image_name, image_id, source{kind,url,predefined,file}, sha256, min_cpu, min_ram, min_space}
+//   task.joined     {image_name, image_id, min_cpu, min_ram, min_space}: another image from the same download
 //   task.completed  {image_id}
 //   task.failed     {message}
 //   task.cancelled  {}
 //   image.created   {name, path, format, virtual_size, size, sha256, source{...}, min_cpu, min_ram, min_space, task_id}
 //   image.modified  {any of: name, min_cpu, min_ram, min_space}
 //   image.removed   {name, path}
+// and, read here for `used_by` (written by the instances' decider):
+//   instance.created {name, image_id};  instance.removed {}
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -41,6 +45,7 @@ struct image_minimums {
 
 struct image {
   std::uint64_t id = 0;
+  std::set<std::uint64_t> used_by;  // ids of the instances whose disks are overlays on it
   std::string name;
   std::string path;
   std::string format;  // "qcow2" or "raw"
@@ -53,6 +58,15 @@ struct image {
   friend bool operator==(const image&, const image&) = default;
 };
 
+// An image that a second request for the same URL adds to a running download: it gets the same
+// bytes (a hard link) when the download completes.
+struct joined_image {
+  std::string name;
+  std::uint64_t image_id = 0;
+  image_minimums minimums;
+  friend bool operator==(const joined_image&, const joined_image&) = default;
+};
+
 struct task {
   std::uint64_t id = 0;
   std::string kind;   // "image.download", "image.import"
@@ -62,6 +76,7 @@ struct task {
   image_source source;
   std::string sha256;          // expected, hex; empty when not given
   image_minimums minimums;
+  std::vector<joined_image> joined;
   std::string message;
   std::int64_t caller_uid = -1;  // who started it: a file import reads only what they may read
   std::uint64_t version = 0;
@@ -74,6 +89,7 @@ struct images {
   std::map<std::uint64_t, image> by_id;
   std::unordered_map<std::string, std::uint64_t> id_by_name;
   std::map<std::uint64_t, task> tasks;
+  std::map<std::uint64_t, std::string> instance_names;  // for messages about used_by
   std::uint64_t next_id = 1;       // image ids, never reused
   std::uint64_t next_task_id = 1;  // task ids, never reused
   friend bool operator==(const images&, const images&) = default;
@@ -95,6 +111,7 @@ struct complete_image_task {
   std::uint64_t task_id;
   std::string path, format, sha256;
   std::uint64_t virtual_size = 0, size = 0;
+  std::map<std::uint64_t, std::string> joined_paths;  // image id -> its file (a link to `path`)
 };
 struct fail_image_task {
   std::uint64_t task_id;
@@ -122,7 +139,9 @@ result<std::vector<events::event>> decide(const images& s, const remove_image& c
 // Applies one image or task event; never fails.
 void evolve(images& s, const events::event& e);
 
+// The API's view; `used_by` names the instances using it (the second form knows their names).
 nlohmann::json to_json(const image& i);
+nlohmann::json to_json(const image& i, const images& all);
 nlohmann::json to_json(const task& t);
 
 }  // namespace kaso::domain

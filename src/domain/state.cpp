@@ -4,7 +4,7 @@ namespace kaso::domain {
 
 void evolve(state& s, const events::event& e) {
   if (e.kind == "identity") evolve(s.identities, e);
-  else if (e.kind == "image" || e.kind == "task") evolve(s.images, e);
+  else if (e.kind == "image" || e.kind == "task" || e.kind == "instance") evolve(s.images, e);
   s.last_seq = e.seq;
 }
 
@@ -12,7 +12,7 @@ nlohmann::json to_json(const state& s) {
   nlohmann::json identities = nlohmann::json::array();
   for (const auto& [id, i] : s.identities.by_id) identities.push_back(to_json(i));
   nlohmann::json images = nlohmann::json::array();
-  for (const auto& [id, i] : s.images.by_id) images.push_back(to_json(i));
+  for (const auto& [id, i] : s.images.by_id) images.push_back(to_json(i, s.images));
   nlohmann::json tasks = nlohmann::json::array();
   for (const auto& [id, t] : s.images.tasks) tasks.push_back(to_json(t));
   return {{"last_seq", s.last_seq}, {"identities", std::move(identities)}, {"images", std::move(images)},
