@@ -3,9 +3,13 @@
 
 #include "cli/events/verbs.hpp"
 #include "cli/identity/verbs.hpp"
+#include "cli/identity/view.hpp"
 #include "cli/image/verbs.hpp"
+#include "cli/image/view.hpp"
 #include "cli/server/verbs.hpp"
 #include "cli/task/verbs.hpp"
+#include "cli/task/view.hpp"
+#include "cli/verb_kinds.hpp"
 
 namespace kaso::cli {
 
@@ -20,21 +24,27 @@ const std::vector<group_info>& command_groups() {
   return groups;
 }
 
+// A verb of a shared kind (verb_kinds.hpp) is registered with its parameters; the others have a
+// factory in their group's verbs.hpp.
 std::vector<std::unique_ptr<command>> make_commands() {
   std::vector<std::unique_ptr<command>> all;
-  all.push_back(identity::make_list());
-  all.push_back(identity::make_get());
+  all.push_back(
+      make_list_verb({"identity", "List identities", "/identities", identity::list_table}));
+  all.push_back(make_get_verb({"identity", "Show one identity", object_target("identity"),
+                               "/identities", identity::fields_of}));
   all.push_back(identity::make_create());
   all.push_back(identity::make_modify());
-  all.push_back(identity::make_remove());
-  all.push_back(image::make_list());
-  all.push_back(image::make_get());
+  all.push_back(make_remove_verb({"identity", "Remove an identity", "/identities"}));
+  all.push_back(make_list_verb({"image", "List images", "/images", image::list_table}));
+  all.push_back(make_get_verb({"image", "Show one image", object_target("image"), "/images",
+                               image::fields_of, image::value_width}));
   all.push_back(image::make_create());
   all.push_back(image::make_modify());
-  all.push_back(image::make_remove());
+  all.push_back(make_remove_verb({"image", "Remove an image", "/images"}));
   all.push_back(image::make_catalogue());
-  all.push_back(task::make_list());
-  all.push_back(task::make_get());
+  all.push_back(make_list_verb({"task", "List background tasks", "/tasks", task::list_table}));
+  all.push_back(make_get_verb({"task", "Show one background task", task_target(), "/tasks",
+                               task::fields_of}));
   all.push_back(task::make_cancel());
   all.push_back(events::make_list());
   all.push_back(server::make_info());

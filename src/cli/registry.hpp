@@ -1,6 +1,7 @@
 // The list of every CLI verb, grouped as `kaso GROUP VERB`. Adding a verb is adding its file and
-// one line to make_commands(); adding a group is a folder of verb files plus one line in
-// command_groups() (and the files in CMakeLists.txt). Any thread.
+// one line to make_commands(), or only that line for a verb of a shared kind (verb_kinds.hpp);
+// adding a group is a folder of verb files plus one line in command_groups() (and the files in
+// CMakeLists.txt). Any thread.
 #pragma once
 
 #include <memory>

@@ -8,29 +8,12 @@
 
 #include "crypto/sha256.hpp"
 #include "server_harness.hpp"
+#include "slow_http_server.hpp"
 
 namespace kaso::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A loopback HTTP server serving files of a directory.
-struct file_server {
-  httplib::Server server;
-  std::thread thread;
-  int port = 0;
-  explicit file_server(const fs::path& dir) {
-    server.set_mount_point("/", dir.string());
-    port = server.bind_to_any_port("127.0.0.1");
-    thread = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~file_server() {
-    server.stop();
-    thread.join();
-  }
-  std::string url(const std::string& name) const { return "http://127.0.0.1:" + std::to_string(port) + "/" + name; }
-};
 
 nlohmann::json post_image(const server_harness& s, const nlohmann::json& body, int expected_status) {
   auto res = s.http()->Post("/api/v1/images", body.dump(), "application/json");
@@ -40,23 +23,36 @@ nlohmann::json post_image(const server_harness& s, const nlohmann::json& body, i
   return nlohmann::json::parse(res->body, nullptr, false);
 }
 
-nlohmann::json wait_task(const server_harness& s, std::uint64_t id) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+
+void run(const std::vector<std::string>& argv) {
+  auto r = platform::run_process(argv, std::chrono::seconds(60));
+  ASSERT_TRUE(r.ok() && r->succeeded()) << argv[0] << ": " << (r.ok() ? r->stderr_text : r.error().message());
+}
+
+// A qcow2 of 64 MiB virtual size holding `data_mib` MiB of written data (so it is that large).
+fs::path make_qcow2(const fs::path& dir, const std::string& name, int data_mib = 0) {
+  auto path = dir / name;
+  run({"qemu-img", "create", "-q", "-f", "qcow2", path.string(), "64M"});
+  if (data_mib > 0) run({"qemu-io", "-f", "qcow2", "-c", "write -P 0xab 0 " + std::to_string(data_mib) + "M", path.string()});
+  return path;
+}
+
+// Waits (bounded) until `pred` holds for the task; returns the last view.
+template <class Pred>
+nlohmann::json wait_task_until(const server_harness& s, std::uint64_t id, Pred pred) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   nlohmann::json t;
   do {
     t = s.get_json("/api/v1/tasks/" + std::to_string(id));
-    if (t["state"] != "running") return t;
+    if (pred(t)) return t;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   } while (std::chrono::steady_clock::now() < deadline);
-  ADD_FAILURE() << "task " << id << " still running";
+  ADD_FAILURE() << "task " << id << " never reached the expected state: " << t.dump();
   return t;
 }
 
-fs::path make_qcow2(const fs::path& dir, const std::string& name) {
-  auto path = dir / name;
-  auto r = platform::run_process({"qemu-img", "create", "-q", "-f", "qcow2", path.string(), "64M"}, std::chrono::seconds(30));
-  EXPECT_TRUE(r.ok() && r->succeeded());
-  return path;
+nlohmann::json wait_task(const server_harness& s, std::uint64_t id) {
+  return wait_task_until(s, id, [](const nlohmann::json& t) { return t["state"] != "running"; });
 }
 
 std::vector<std::string> event_types(const server_harness& s) {
@@ -71,7 +67,7 @@ TEST(images_it, a_download_is_verified_registered_and_recorded) {
   fs::create_directories(s.root() / "www");
   auto served = make_qcow2(s.root() / "www", "disk.qcow2");
   auto digest = crypto::sha256_file(served).value();
-  file_server http(s.root() / "www");
+  slow_http_server http(s.root() / "www", 0);
   auto task = post_image(s, {{"name", "disk"}, {"url", http.url("disk.qcow2")}, {"sha256", digest}}, 202);
   auto done = wait_task(s, task["id"]);
   ASSERT_EQ(done["state"], "completed") << done.dump();
@@ -91,7 +87,7 @@ TEST(images_it, a_wrong_checksum_fails_the_task_and_leaves_nothing) {
   s.start();
   fs::create_directories(s.root() / "www");
   make_qcow2(s.root() / "www", "disk.qcow2");
-  file_server http(s.root() / "www");
+  slow_http_server http(s.root() / "www", 0);
   auto task = post_image(s, {{"name", "disk"}, {"url", http.url("disk.qcow2")}, {"sha256", std::string(64, 'a')}}, 202);
   auto done = wait_task(s, task["id"]);
   EXPECT_EQ(done["state"], "failed");
@@ -147,6 +143,85 @@ TEST(images_it, refused_requests_record_nothing_and_remove_deletes_the_file) {
   EXPECT_EQ(s.http()->Delete("/api/v1/images/d")->status, 200);
   EXPECT_FALSE(fs::exists(path));
   EXPECT_EQ(s.http()->Get("/api/v1/images/d")->status, 404);
+}
+
+TEST(images_it, progress_rises_and_a_cancel_leaves_nothing) {
+  server_harness s;
+  s.start();
+  fs::create_directories(s.root() / "www");
+  auto served = make_qcow2(s.root() / "www", "big.qcow2", 8);
+  slow_http_server http(s.root() / "www", 1 << 20);
+  auto task = post_image(s, {{"name", "big"}, {"url", http.url("big.qcow2")}}, 202);
+  auto first = wait_task_until(s, task["id"], [](const nlohmann::json& t) { return t["progress"]["done"] > 0; });
+  auto later = wait_task_until(s, task["id"], [&](const nlohmann::json& t) {
+    return t["progress"]["done"] > first["progress"]["done"];
+  });
+  EXPECT_EQ(later["progress"]["total"], fs::file_size(served));
+  EXPECT_GT(later["progress"]["rate"].get<double>(), 0.0);
+  auto res = s.http()->Post("/api/v1/tasks/" + std::to_string(task["id"].get<int>()) + "/cancel", "", "application/json");
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(nlohmann::json::parse(res->body)["state"], "cancelled");
+  // The worker notices the cancel within a chunk; then nothing of the task is left.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!fs::is_empty(s.state_path() / "images") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(fs::is_empty(s.state_path() / "images"));
+  EXPECT_TRUE(s.get_json("/api/v1/images").empty());
+  EXPECT_EQ(event_types(s), (std::vector<std::string>{"task.started", "task.cancelled"}));
+}
+
+TEST(images_it, a_download_interrupted_by_kill_9_resumes_with_a_range_request) {
+  server_harness s;
+  s.start();
+  fs::create_directories(s.root() / "www");
+  auto served = make_qcow2(s.root() / "www", "big.qcow2", 8);
+  auto digest = crypto::sha256_file(served).value();
+  slow_http_server http(s.root() / "www", 2 << 20);
+  auto task = post_image(s, {{"name", "big"}, {"url", http.url("big.qcow2")}, {"sha256", digest}}, 202);
+  wait_task_until(s, task["id"], [](const nlohmann::json& t) { return t["progress"]["done"] > (1 << 20); });
+  s.kill9();
+  s.start();
+  auto done = wait_task(s, task["id"]);
+  ASSERT_EQ(done["state"], "completed") << done.dump();
+  EXPECT_EQ(crypto::sha256_file(s.get_json("/api/v1/images/big")["path"].get<std::string>()).value(), digest);
+  auto requests = http.requests();
+  ASSERT_GE(requests.size(), 2u);
+  EXPECT_EQ(requests.front(), "GET /big.qcow2 range=");
+  EXPECT_NE(requests.back().find("range=bytes="), std::string::npos) << requests.back();
+  EXPECT_EQ(requests.back().find("range=bytes=0-"), std::string::npos) << "resumed, not restarted";
+}
+
+TEST(images_it, two_requests_for_the_same_url_share_one_download) {
+  server_harness s;
+  s.start();
+  fs::create_directories(s.root() / "www");
+  make_qcow2(s.root() / "www", "big.qcow2", 4);
+  slow_http_server http(s.root() / "www", 2 << 20);
+  auto first = post_image(s, {{"name", "one"}, {"url", http.url("big.qcow2")}}, 202);
+  auto second = post_image(s, {{"name", "two"}, {"url", http.url("big.qcow2")}}, 202);
+  EXPECT_EQ(first["id"], second["id"]);
+  ASSERT_EQ(wait_task(s, first["id"])["state"], "completed");
+  auto one = s.get_json("/api/v1/images/one"), two = s.get_json("/api/v1/images/two");
+  EXPECT_NE(one["path"], two["path"]);
+  EXPECT_EQ(one["sha256"], two["sha256"]);
+  EXPECT_EQ(http.requests().size(), 1u) << "one download";
+  EXPECT_EQ(s.http()->Delete("/api/v1/images/one")->status, 200);
+  EXPECT_TRUE(fs::exists(two["path"].get<std::string>())) << "removing one keeps the other's file";
+}
+
+TEST(images_it, a_compressed_image_is_unpacked_on_the_way_in) {
+  server_harness s;
+  s.start();
+  fs::create_directories(s.root() / "www");
+  auto disk = make_qcow2(s.root() / "www", "disk.qcow2", 1);
+  run({"gzip", "-k", disk.string()});
+  slow_http_server http(s.root() / "www", 0);
+  auto task = post_image(s, {{"name", "gz"}, {"url", http.url("disk.qcow2.gz")}}, 202);
+  ASSERT_EQ(wait_task(s, task["id"])["state"], "completed");
+  auto image = s.get_json("/api/v1/images/gz");
+  EXPECT_EQ(image["format"], "qcow2");
+  EXPECT_EQ(crypto::sha256_file(image["path"].get<std::string>()).value(), crypto::sha256_file(disk).value());
 }
 
 }  // namespace

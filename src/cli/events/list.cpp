@@ -2,6 +2,7 @@
 // GET /api/v1/events with the filters given, in that order.
 #include <algorithm>
 
+#include "cli/answer_verb.hpp"
 #include "cli/events/verbs.hpp"
 #include "cli/output.hpp"
 #include "cli/table.hpp"
@@ -31,25 +32,18 @@ table events_table(const nlohmann::json& events) {
   return t;
 }
 
-class list final : public command {
- public:
-  list() : command("events", "list", "List events from the event log, oldest first") {}
-
-  std::string synopsis() const override {
-    return "[--since SEQ] [--kind KIND] [--id ID] [--limit N] [-o FORMAT]";
-  }
-
-  void add_options(cxxopts::Options& options) override {
+// --since, --kind, --id and --limit, taken into the query string in that order.
+verb_target filters() {
+  auto add = [](cxxopts::Options& options) {
     options.add_options()
         ("since", "Only events after sequence number SEQ", cxxopts::value<std::string>(), "SEQ")
         ("kind", "Only events of objects of this kind (identity, image, ...)",
          cxxopts::value<std::string>(), "KIND")
         ("id", "Only events of the object with this id", cxxopts::value<std::string>(), "ID")
         ("limit", "At most N events", cxxopts::value<std::string>(), "N");
-    add_output_option(options);
-  }
-
-  status take_options(const cxxopts::ParseResult& parsed) override {
+  };
+  auto take = [](const cxxopts::ParseResult& parsed) -> result<std::string> {
+    std::vector<std::pair<std::string, std::string>> given;
     for (const char* name : {"since", "kind", "id", "limit"}) {
       if (!parsed.count(name)) continue;
       auto value = parsed[name].as<std::string>();
@@ -58,32 +52,23 @@ class list final : public command {
         return error::invalid_argument("--" + std::string(name) + " must be a number, got '" +
                                        value + "'");
       }
-      filters_.emplace_back(name, std::move(value));
+      given.emplace_back(name, std::move(value));
     }
-    auto format = take_output_format(parsed);
-    if (!format) return format.error();
-    format_ = *format;
-    return ok_status();
-  }
-
-  status run(api_client& api, std::ostream& out, std::ostream&) override {
-    auto events = api.get("/events" + query_string(filters_));
-    if (!events) return events.error();
-    if (format_ == output_format::json) {
-      print_json(out, *events);
-    } else {
-      out << render(events_table(*events));
-    }
-    return ok_status();
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> filters_;
-  output_format format_ = output_format::table;
-};
+    return query_string(given);
+  };
+  return {"[--since SEQ] [--kind KIND] [--id ID] [--limit N]", add, take};
+}
 
 }  // namespace
 
-std::unique_ptr<command> make_list() { return std::make_unique<list>(); }
+std::unique_ptr<command> make_list() {
+  return make_answer_verb({
+      "events", "list", "List events from the event log, oldest first", filters(),
+      [](api_client& api, const std::string& query) { return api.get("/events" + query); },
+      [](const nlohmann::json& events, const std::string&, const api_client&) {
+        return render(events_table(events));
+      },
+  });
+}
 
 }  // namespace kaso::cli::events

@@ -1,4 +1,5 @@
-// The `kaso task` verbs. Each factory returns a fresh command for one invocation.
+// The `kaso task` verbs of their own. list and get are verb kinds (verb_kinds.hpp), registered
+// in registry.cpp. Each factory returns a fresh command for one invocation.
 #pragma once
 
 #include <memory>
@@ -7,8 +8,6 @@
 
 namespace kaso::cli::task {
 
-std::unique_ptr<command> make_list();    // kaso task list [-o FORMAT]
-std::unique_ptr<command> make_get();     // kaso task get ID|--id ID [-o FORMAT]
 std::unique_ptr<command> make_cancel();  // kaso task cancel ID|--id ID [-o FORMAT]
 
 }  // namespace kaso::cli::task

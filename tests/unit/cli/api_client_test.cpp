@@ -46,11 +46,9 @@ TEST(api_client, methods_send_their_verb_path_and_json_body) {
 TEST(api_client, an_error_answer_carries_the_server_code_and_message) {
   fake_api_server server;
   server.answer("GET", "/api/v1/identities/x", 404,
-                {{"error", {{"code", "not_found"}, {"message", "identity 'x' does not exist"}}}});
-  server.answer("POST", "/api/v1/identities", 409,
-                {{"error", {{"code", "already_exists"}, {"message", "taken"}}}});
-  server.answer("GET", "/api/v1/odd", 403,
-                {{"error", {{"code", "no_such_code"}, {"message", "m"}}}});
+                testing::api_error("not_found", "identity 'x' does not exist"));
+  server.answer("POST", "/api/v1/identities", 409, testing::api_error("already_exists", "taken"));
+  server.answer("GET", "/api/v1/odd", 403, testing::api_error("no_such_code", "m"));
   auto api = client_for(server);
 
   auto missing = api.get("/identities/x");

@@ -79,9 +79,7 @@ void fake_api_server::handle(const httplib::Request& req, httplib::Response& res
   auto it = answers_.find({req.method, req.target});
   if (it == answers_.end()) {
     res.status = 404;
-    nlohmann::json e{{"error",
-                      {{"code", "not_found"},
-                       {"message", "no canned answer for " + req.method + " " + req.target}}}};
+    auto e = api_error("not_found", "no canned answer for " + req.method + " " + req.target);
     res.set_content(e.dump(), "application/json");
     return;
   }

@@ -35,6 +35,11 @@ struct recorded_request {
   }
 };
 
+// The body of the API's error answers: {"error": {"code": CODE, "message": MESSAGE}}.
+inline nlohmann::json api_error(const std::string& code, const std::string& message) {
+  return {{"error", {{"code", code}, {"message", message}}}};
+}
+
 // A fresh directory under /tmp, removed with everything in it on destruction.
 class temp_dir {
  public:

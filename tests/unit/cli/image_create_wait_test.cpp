@@ -192,8 +192,7 @@ TEST_F(image_create_wait, a_cancelled_task_without_a_message_says_so) {
 }
 
 TEST_F(image_create_wait, a_task_that_disappears_is_exit_1_with_the_server_message) {
-  server.answer("GET", task_path, 404,
-                {{"error", {{"code", "not_found"}, {"message", "task 7 does not exist"}}}});
+  server.answer("GET", task_path, 404, testing::api_error("not_found", "task 7 does not exist"));
   auto r = create({"-n", "jammy", "--url", jammy_url});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "kaso: task 7 does not exist\n");

@@ -6,8 +6,8 @@
 #include <filesystem>
 
 #include "image_test_data.hpp"
-#include "run_kaso.hpp"
 #include "usage_case.hpp"
+#include "verb_fixture.hpp"
 
 namespace kaso::cli {
 namespace {
@@ -19,20 +19,7 @@ using testing::jammy_url;
 using testing::noble_image;
 using testing::usage_case;
 
-class image_verbs : public ::testing::Test {
- protected:
-  testing::fake_api_server server;
-
-  testing::outcome kaso(std::vector<std::string> args) {
-    return testing::run_kaso(server, std::move(args));
-  }
-
-  testing::recorded_request only_request() {
-    auto requests = server.requests();
-    EXPECT_EQ(requests.size(), 1u);
-    return requests.empty() ? testing::recorded_request{} : requests.front();
-  }
-};
+class image_verbs : public testing::verb_fixture {};
 
 nlohmann::json catalogue() {
   auto entry = [](const char* name, const char* arch, bool other) {
@@ -111,8 +98,7 @@ TEST_F(image_verbs, create_sends_an_absolute_file_as_it_is) {
 
 TEST_F(image_verbs, create_reports_the_server_error_message) {
   server.answer("POST", "/api/v1/images", 409,
-                {{"error", {{"code", "already_exists"},
-                            {"message", "image 'jammy' already exists"}}}});
+                testing::api_error("already_exists", "image 'jammy' already exists"));
   auto r = kaso({"image", "create", "-n", "jammy", "--url", jammy_url});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");
@@ -232,8 +218,7 @@ TEST_F(image_verbs, remove_prints_the_removed_id) {
 
 TEST_F(image_verbs, remove_of_an_image_in_use_shows_the_server_message) {
   server.answer("DELETE", "/api/v1/images/jammy", 409,
-                {{"error", {{"code", "conflict"},
-                            {"message", "image 'jammy' is used by instances web, db"}}}});
+                testing::api_error("conflict", "image 'jammy' is used by instances web, db"));
 
   auto r = kaso({"image", "remove", "jammy"});
 

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "image_test_data.hpp"
-#include "run_kaso.hpp"
 #include "usage_case.hpp"
+#include "verb_fixture.hpp"
 
 namespace kaso::cli {
 namespace {
@@ -13,20 +13,7 @@ using testing::image_task;
 using testing::MiB;
 using testing::usage_case;
 
-class task_verbs : public ::testing::Test {
- protected:
-  testing::fake_api_server server;
-
-  testing::outcome kaso(std::vector<std::string> args) {
-    return testing::run_kaso(server, std::move(args));
-  }
-
-  testing::recorded_request only_request() {
-    auto requests = server.requests();
-    EXPECT_EQ(requests.size(), 1u);
-    return requests.empty() ? testing::recorded_request{} : requests.front();
-  }
-};
+class task_verbs : public testing::verb_fixture {};
 
 nlohmann::json tasks() {
   return nlohmann::json::array(
@@ -109,7 +96,7 @@ TEST_F(task_verbs, get_by_id_option_prints_json) {
 
 TEST_F(task_verbs, get_of_an_unknown_task_prints_the_server_message) {
   server.answer("GET", "/api/v1/tasks/9", 404,
-                {{"error", {{"code", "not_found"}, {"message", "task 9 does not exist"}}}});
+                testing::api_error("not_found", "task 9 does not exist"));
   auto r = kaso({"task", "get", "9"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");
@@ -133,7 +120,7 @@ TEST_F(task_verbs, cancel_posts_and_prints_the_state_returned) {
 
 TEST_F(task_verbs, cancel_of_a_finished_task_shows_the_server_message) {
   server.answer("POST", "/api/v1/tasks/3/cancel", 409,
-                {{"error", {{"code", "conflict"}, {"message", "task 3 has already completed"}}}});
+                testing::api_error("conflict", "task 3 has already completed"));
   auto r = kaso({"task", "cancel", "--id", "3"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");

@@ -2,22 +2,12 @@
 // exact text it prints.
 #include <gtest/gtest.h>
 
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cstring>
-#include <fstream>
-
-#include "config/config.hpp"
-#include "run_kaso.hpp"
+#include "verb_fixture.hpp"
 
 namespace kaso::cli {
 namespace {
 
-using testing::fake_api_server;
-using testing::run_kaso;
+using testing::write_file;
 
 const std::string key_text =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW9rZXlkZW1va2V5ZGVtb2tleWRlbW9rZXkx mrmat@host";
@@ -50,27 +40,7 @@ nlohmann::json password_identity() {
   return i;
 }
 
-std::filesystem::path write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-  return path;
-}
-
-nlohmann::json not_found(const std::string& message) {
-  return {{"error", {{"code", "not_found"}, {"message", message}}}};
-}
-
-class verbs : public ::testing::Test {
- protected:
-  fake_api_server server;
-
-  testing::outcome kaso(std::vector<std::string> args) { return run_kaso(server, std::move(args)); }
-
-  testing::recorded_request only_request() {
-    auto requests = server.requests();
-    EXPECT_EQ(requests.size(), 1u);
-    return requests.empty() ? testing::recorded_request{} : requests.front();
-  }
-};
+class verbs : public testing::verb_fixture {};
 
 TEST_F(verbs, identity_create_sends_the_key_file_text_and_the_name) {
   server.answer("POST", "/api/v1/identities", 201, pubkey_identity());
@@ -131,8 +101,7 @@ TEST_F(verbs, identity_create_with_a_missing_key_file_fails_before_sending) {
 
 TEST_F(verbs, identity_create_reports_the_server_error_message) {
   server.answer("POST", "/api/v1/identities", 409,
-                {{"error", {{"code", "already_exists"},
-                            {"message", "identity 'mrmat' already exists"}}}});
+                testing::api_error("already_exists", "identity 'mrmat' already exists"));
   auto r = kaso({"identity", "create", "-n", "mrmat", "--password", "x"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");
@@ -213,7 +182,8 @@ TEST_F(verbs, identity_get_addresses_by_id_or_encoded_name) {
 }
 
 TEST_F(verbs, identity_get_of_an_unknown_identity_prints_the_server_message) {
-  server.answer("GET", "/api/v1/identities/x", 404, not_found("identity 'x' does not exist"));
+  server.answer("GET", "/api/v1/identities/x", 404,
+                testing::api_error("not_found", "identity 'x' does not exist"));
   auto r = kaso({"identity", "get", "x"});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");
@@ -339,95 +309,6 @@ TEST_F(verbs, an_answer_that_is_not_json_is_one_line) {
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "kaso: kaso-server answered HTTP 500\n");
-}
-
-TEST(connection, an_absent_socket_is_exit_1_with_one_line) {
-  testing::temp_dir dir;
-  auto socket = dir.path() / "kaso.sock";
-  auto config = write_file(dir.path() / "kaso.json", "{}");
-  auto r = run_kaso({"-c", config.string(), "--server",
-                     "unix:" + socket.string(), "identity", "list"});
-  EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "kaso: cannot connect to kaso-server at unix:" + socket.string() +
-                       ": no such socket (is kaso-server running?)\n");
-}
-
-TEST(connection, a_stale_socket_is_connection_refused) {
-  // A socket file that nobody listens on, as a crashed server leaves behind.
-  testing::temp_dir dir;
-  auto socket = dir.path() / "kaso.sock";
-  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, socket.c_str(), sizeof addr.sun_path - 1);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ::close(fd);
-  ASSERT_TRUE(std::filesystem::exists(socket));
-  auto config = write_file(dir.path() / "kaso.json", "{}");
-  auto r = run_kaso({"-c", config.string(), "--server",
-                     "unix:" + socket.string(), "server", "info"});
-  EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "kaso: cannot connect to kaso-server at unix:" + socket.string() +
-                       ": connection refused (is kaso-server running?)\n");
-}
-
-TEST(connection, the_default_server_is_the_configured_socket) {
-  testing::temp_dir dir;
-  auto config = write_file(dir.path() / "kaso.json",
-                           nlohmann::json{{"path", (dir.path() / "var").string()}}.dump());
-  auto r = run_kaso({"-c", config.string(), "identity", "list"});
-  EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, "kaso: cannot connect to kaso-server at unix:" +
-                       (dir.path() / "var" / "kaso.sock").string() +
-                       ": no such socket (is kaso-server running?)\n");
-}
-
-TEST(connection, a_missing_configuration_file_given_with_c_is_exit_1) {
-  testing::temp_dir dir;
-  auto config = dir.path() / "absent.json";
-  auto r = run_kaso({"-c", config.string(), "identity", "list"});
-  EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "kaso: configuration file " + config.string() + " does not exist\n");
-}
-
-TEST(connection, a_broken_configuration_is_exit_1) {
-  testing::temp_dir dir;
-  auto config = write_file(dir.path() / "kaso.json", "[1, 2]");
-  auto r = run_kaso({"-c", config.string(), "identity", "list"});
-  EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
-  EXPECT_EQ(r.err.rfind("kaso: ", 0), 0u) << r.err;
-}
-
-TEST(http_transport, sends_the_bearer_token_from_the_configuration) {
-  fake_api_server server(fake_api_server::transport::tcp);
-  server.answer("GET", "/api/v1/identities", 200, nlohmann::json::array());
-  auto loaded = load_config(server.config_file());
-  ASSERT_TRUE(loaded);
-  write_file(loaded->config.token_path, "s3cret-token\n");
-
-  auto r = run_kaso(server, {"identity", "list", "-o", "json"});
-
-  EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "[]\n");
-  auto requests = server.requests();
-  ASSERT_EQ(requests.size(), 1u);
-  EXPECT_EQ(requests[0].header("Authorization"), "Bearer s3cret-token");
-}
-
-TEST(http_transport, without_a_token_file_sends_no_authorization) {
-  fake_api_server server(fake_api_server::transport::tcp);
-  server.answer("GET", "/api/v1/server", 200, nlohmann::json::object());
-  auto r = run_kaso(server, {"server", "info", "-o", "json"});
-  EXPECT_EQ(r.code, 0) << r.err;
-  auto requests = server.requests();
-  ASSERT_EQ(requests.size(), 1u);
-  EXPECT_EQ(requests[0].header("Authorization"), "");
 }
 
 }  // namespace
