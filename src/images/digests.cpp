@@ -37,12 +37,57 @@ std::string hasher::hex_digest() {
   return hex;
 }
 
+namespace {
+constexpr std::size_t max_queued_bytes = 8 << 20;
+}
+
+digests::digests(bool with_sha512) {
+  if (with_sha512) sha512.emplace(EVP_sha512());
+  worker_ = std::thread([this] { run(); });
+}
+
+digests::~digests() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  worker_.join();
+}
+
+void digests::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;
+    std::string chunk = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    sha256.update(chunk.data(), chunk.size());
+    if (sha512) sha512->update(chunk.data(), chunk.size());
+    lock.lock();
+    busy_ = false;
+    queued_bytes_ -= chunk.size();
+    changed_.notify_all();
+  }
+}
+
 void digests::update(const char* data, std::size_t size) {
-  sha256.update(data, size);
-  if (sha512) sha512->update(data, size);
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return queued_bytes_ < max_queued_bytes; });
+  queue_.emplace_back(data, size);
+  queued_bytes_ += size;
+  changed_.notify_all();
+}
+
+void digests::finish() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return queue_.empty() && !busy_; });
 }
 
 void digests::reset() {
+  finish();
   sha256.reset();
   if (sha512) sha512->reset();
 }

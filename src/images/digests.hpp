@@ -2,12 +2,19 @@
 // OpenSSL EVP; and the hashing of what an earlier, interrupted call left in the .part file.
 //
 // Private to src/images: used by the downloader and its transfer code on the one thread running a
-// download. A hasher is not thread-safe; give each download its own `digests`.
+// download. A hasher is not thread-safe; give each download its own `digests`. `digests` hashes
+// on a thread of its own, so that hashing overlaps receiving and writing (on two cores a 1 GiB
+// download would otherwise spend ~0.7 s hashing in series); its members are called from one
+// thread only, and finish() must come before reading the hex digests.
 #pragma once
 
 #include <openssl/evp.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -34,12 +41,33 @@ class hasher {
   bool ok_ = false;
 };
 
-struct digests {
+class digests {
+ public:
+  explicit digests(bool with_sha512);
+  ~digests();
+  digests(const digests&) = delete;
+  digests& operator=(const digests&) = delete;
+
+  // Queues a copy of the bytes for hashing (at most a few MiB are queued: update then waits).
+  void update(const char* data, std::size_t size);
+  // Waits for the queue, then starts both digests again.
+  void reset();
+  // Waits until every queued byte is hashed.
+  void finish();
+
   hasher sha256{EVP_sha256()};
   std::optional<hasher> sha512;  // only when the request names an expected SHA-512
 
-  void update(const char* data, std::size_t size);
-  void reset();
+ private:
+  void run();
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::string> queue_;
+  std::size_t queued_bytes_ = 0;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::thread worker_;
 };
 
 // Hashes the file behind `fd` from byte 0 to its end into `hashes` and returns its size; leaves

@@ -73,6 +73,7 @@ result<unique_fd> open_part(const fs::path& part) {
 }
 
 status verify(digests& hashes, const download_request& r, std::string& sha256_hex) {
+  hashes.finish();
   sha256_hex = hashes.sha256.hex_digest();
   if (sha256_hex.empty()) return error::internal("OpenSSL: SHA-256 failed");
   if (r.expected_sha256 && lower(*r.expected_sha256) != sha256_hex) {
@@ -139,8 +140,7 @@ status fetch_whole_file(transfer& t, const download_request& r, bool& keep_part)
 result<download_result> download_locked(int fd, const paths& p, const download_request& r,
                                         const progress_callback& on_progress,
                                         const std::atomic<bool>& cancel, bool& keep_part) {
-  digests hashes;
-  if (r.expected_sha512) hashes.sha512.emplace(EVP_sha512());
+  digests hashes(r.expected_sha512.has_value());
   auto existing = hash_existing(fd, p.part, hashes, cancel);
   if (!existing) return existing.error();
 

@@ -7,6 +7,8 @@
 // redirects). Callbacks never throw into libcurl: they record an error and abort the transfer.
 #include "images/http_transfer.hpp"
 
+#include <fcntl.h>
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -83,6 +85,16 @@ status begin_body(transfer& t) {
   return ok_status();
 }
 
+// Starts writeback of every further 16 MiB while the transfer goes on, so that the fsync before
+// the rename finds little left to write (a 1 GiB image would otherwise wait for all of it then).
+void start_writeback(transfer& t) {
+  constexpr std::uint64_t window = 16 << 20;
+  if (t.done < t.flushed || t.done - t.flushed < window) return;
+  sync_file_range(t.fd, static_cast<off_t>(t.flushed), static_cast<off_t>(t.done - t.flushed),
+                  SYNC_FILE_RANGE_WRITE);
+  t.flushed = t.done;
+}
+
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& t = *static_cast<transfer*>(user);
   const std::size_t n = size * count;
@@ -105,6 +117,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   t.hashes->update(data, n);
   t.done += n;
   t.session_bytes += n;
+  start_writeback(t);
   return n;
 }
 
@@ -196,6 +209,7 @@ status restart_from_zero(transfer& t) {
   t.hashes->reset();
   t.offset = 0;
   t.done = 0;
+  t.flushed = 0;
   return ok_status();
 }
 

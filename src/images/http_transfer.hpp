@@ -41,6 +41,7 @@ struct transfer {
   std::uint64_t done = 0;    // bytes in the .part now
   std::uint64_t total = 0;   // size of the served file, 0 if unknown
   std::uint64_t session_bytes = 0;
+  std::uint64_t flushed = 0;  // bytes of the .part already handed to writeback
   clock::time_point started = clock::now();
   clock::time_point last_report{};
   clock::time_point last_activity = clock::now();  // of the latest header line or body bytes
