@@ -22,14 +22,6 @@ namespace {
 const std::string key_line =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDFPX3xxdDp3iyX3SFEplJ3q2IpdCKZ9CG+TI9Ypk8jD me@host";
 
-double rss_mb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return -1;
-}
 
 std::unique_ptr<httplib::Client> client(const std::string& socket) {
   auto c = std::make_unique<httplib::Client>(socket);
@@ -60,7 +52,7 @@ int main() {
   auto c = client(socket);
   while (!c->Get("/api/v1/server")) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  kaso::bench::figure("server idle RSS, empty", rss_mb(pid), "MB", "< 30");
+  kaso::bench::figure("server idle RSS, empty", kaso::bench::rss_mb(pid), "MB", "< 30");
 
   std::vector<double> latency;
   for (int i = 0; i < 300; ++i) {
@@ -95,7 +87,7 @@ int main() {
   kaso::bench::figure("GET /api/v1/identities, p50", kaso::bench::percentile(gets, 50), "ms", "-");
   kaso::bench::figure("GET /api/v1/identities, p99", kaso::bench::percentile(gets, 99), "ms", "< 5");
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  kaso::bench::figure("server idle RSS, with these identities", rss_mb(pid), "MB", "< 30");
+  kaso::bench::figure("server idle RSS, with these identities", kaso::bench::rss_mb(pid), "MB", "< 30");
 
   kill(pid, SIGTERM);
   waitpid(pid, nullptr, 0);

@@ -22,14 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double rss_mb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  }
-  return -1;
-}
 
 void serve_file(httplib::Server& server, const fs::path& file) {
   server.Get("/disk.qcow2", [file](const httplib::Request&, httplib::Response& res) {
@@ -88,7 +80,7 @@ int main(int argc, char** argv) {
   httplib::Client api((dir / "state" / "kaso.sock").string());
   api.set_address_family(AF_UNIX);
   while (!api.Get("/api/v1/server")) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  double idle = rss_mb(pid);
+  double idle = kaso::bench::rss_mb(pid);
   t0 = steady::now();
   auto res = api.Post("/api/v1/images", nlohmann::json{{"name", "big"}, {"url", url}}.dump(), "application/json");
   auto task = "/api/v1/tasks/" + std::to_string(nlohmann::json::parse(res->body)["id"].get<int>());
@@ -96,7 +88,7 @@ int main(int argc, char** argv) {
   std::string state = "running";
   while (state == "running") {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    peak = std::max(peak, rss_mb(pid));
+    peak = std::max(peak, kaso::bench::rss_mb(pid));
     state = nlohmann::json::parse(api.Get(task.c_str())->body)["state"];
   }
   double kaso_ms = kaso::bench::ms_since(t0);
