@@ -24,6 +24,7 @@ void for_each_key(config& c, Fn&& fn) {
   fn("default_shared_network_dhcp4_end", c.default_shared_network_dhcp4_end);
   fn("default_shared_network_cidr", c.default_shared_network_cidr);
   fn("tcp_listener", c.tcp_listener);
+  fn("tcp_allow_non_loopback", c.tcp_allow_non_loopback);
   fn("socket_group", c.socket_group);
   fn("log_level", c.log_level);
   fn("catalogue_file", c.catalogue_file);

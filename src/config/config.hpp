@@ -31,7 +31,8 @@ struct config {
   std::string default_shared_network_cidr = "172.16.5.0/24";
 
   // Ours.
-  bool tcp_listener = false;        // the loopback TCP listener on default_server_host:port
+  bool tcp_listener = false;        // the TCP listener on default_server_host:port (token needed)
+  bool tcp_allow_non_loopback = false;  // let default_server_host be other than a loopback address
   std::string socket_group;         // members of this group may also use the Unix socket
   std::string log_level = "info";   // trace, debug, info, warn, error
   std::filesystem::path catalogue_file;  // empty: the catalogue compiled into the server

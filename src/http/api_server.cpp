@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "crypto/random.hpp"
 #include "http/json_io.hpp"
 
 namespace kaso::http {
@@ -136,10 +137,19 @@ status api_server::listen_unix(const std::filesystem::path& socket) {
   return ok_status();
 }
 
-status api_server::listen_tcp(const std::string& host, int port) {
+status api_server::listen_tcp(const std::string& host, int port, const std::string& token) {
+  if (token.empty()) return error::internal("the TCP listener needs a token");
   auto l = std::make_unique<listener>();
   l->origin = "tcp";
   install_routes(l->server, ctx_, l->origin);
+  l->server.set_pre_routing_handler([expected = "Bearer " + token](const httplib::Request& req,
+                                                                   httplib::Response& res) {
+    if (crypto::constant_time_equal(req.get_header_value("Authorization"), expected)) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    write_error(res, error(errc::unauthenticated, "a valid bearer token is required on the TCP listener"));
+    return httplib::Server::HandlerResponse::Handled;
+  });
   if (!l->server.bind_to_port(host, port)) {
     return error::io_error("cannot listen on " + host + ":" + std::to_string(port));
   }

@@ -25,8 +25,10 @@ class api_server {
   // before this call: the file is never chmod-ed after it accepts connections.
   status listen_unix(const std::filesystem::path& socket);
 
-  // Binds host:port and serves in a thread.
-  status listen_tcp(const std::string& host, int port);
+  // Binds host:port and serves in a thread. Every request must carry `Authorization: Bearer
+  // <token>`; a missing or wrong token is answered 401 before any route runs.
+  // REQUIRES: token is not empty.
+  status listen_tcp(const std::string& host, int port, const std::string& token);
 
   void stop();
 

@@ -1,5 +1,6 @@
 // kaso-server: loads the configuration, opens the event log, folds the read model, starts the
 // actor system under the root supervisor and serves the API until SIGINT or SIGTERM.
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <cxxopts.hpp>
@@ -17,6 +19,7 @@
 #include "actors/messages.hpp"
 #include "actors/supervisor.hpp"
 #include "config/config.hpp"
+#include "crypto/random.hpp"
 #include "domain/rebuild.hpp"
 #include "events/event_store.hpp"
 #include "http/api_server.hpp"
@@ -71,6 +74,26 @@ kaso::images::cpu_arch host_arch() {
   utsname u{};
   uname(&u);
   return kaso::images::parse_cpu_arch(u.machine).value_or(kaso::images::cpu_arch::x86_64);
+}
+
+// The TCP listener's bearer token: read from `path`, or made at first start (mode 0600, beside
+// the configuration, where `kaso` finds it).
+kaso::result<std::string> ensure_token(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (in && std::getline(in, token) && !token.empty()) return token;
+  token = kaso::crypto::random_token(32);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return kaso::error::io_error("cannot write the token file " + path.string());
+  std::string line = token + "\n";
+  bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  if (!written) return kaso::error::io_error("cannot write the token file " + path.string());
+  return token;
+}
+
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 int fail(const std::string& message) {
@@ -134,10 +157,21 @@ int run(const options& opts) {
         sys, **store, {cfg.images_path(), std::move(catalogue.value()), host_arch()}, std::move(state.value()));
     http::api_server api({&sys, supervisor, store->get(),
                           {KASO_VERSION, effective.name, owner.name, cfg.path.string(), static_cast<long>(getpid())}});
-    auto listening = api.listen_unix(cfg.socket_path());
-    if (listening.ok() && cfg.tcp_listener) {
-      listening = api.listen_tcp(cfg.default_server_host, cfg.default_server_port);
+    // The TCP listener (if any) first: once the Unix socket accepts, the server is wholly up.
+    kaso::status listening = kaso::ok_status();
+    if (cfg.tcp_listener) {
+      auto token = ensure_token(cfg.token_path);
+      if (!token.ok()) {
+        listening = token.error();
+      } else if (!is_loopback(cfg.default_server_host) && !cfg.tcp_allow_non_loopback) {
+        listening = kaso::error::invalid_argument(
+            "default_server_host " + cfg.default_server_host +
+            " is not a loopback address; set tcp_allow_non_loopback to listen there");
+      } else {
+        listening = api.listen_tcp(cfg.default_server_host, cfg.default_server_port, token.value());
+      }
     }
+    if (listening.ok()) listening = api.listen_unix(cfg.socket_path());
     if (!listening.ok()) {
       exit_code = fail(listening.error().message());
     } else {

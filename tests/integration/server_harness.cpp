@@ -46,6 +46,10 @@ server_harness::~server_harness() {
   if (pid_ > 0) kill9();
 }
 
+void server_harness::write_config(const nlohmann::json& config) {
+  std::ofstream(config_file()) << config.dump();
+}
+
 void server_harness::start() {
   ASSERT_LT(pid_, 0) << "already started";
   std::error_code ec;

@@ -29,6 +29,10 @@ class server_harness {
   server_harness();
   ~server_harness();
 
+  // Replaces the configuration file (`root()/kaso.json`, "{}" by default) used by start().
+  void write_config(const nlohmann::json& config);
+  std::filesystem::path config_file() const { return dir_.path / "kaso.json"; }
+
   // Starts kaso-server on `root()` and waits (bounded) until its socket accepts connections.
   void start();
   // SIGTERM and wait for a clean exit; returns the exit status.
