@@ -53,7 +53,7 @@ caf::behavior supervisor(supervisor_actor* self, events::event_store* store, ima
                          domain::state initial) {
   auto& st = self->state;
   st.store = store;
-  auto& sys = self->system();
+  auto& sys = self->home_system();
   st.children.push_back({"identity manager", [&sys, store](const domain::state& s) {
                            return spawn_identity_manager(sys, *store, s.identities);
                          }});
