@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kaso Mashin's one entry point for a fresh Debian 12 machine:
 #   ./setup.sh server [kaso-server options]   install what is missing, build, run the server
-#   ./setup.sh test                           install what is missing, build, run every test
+#   ./setup.sh test                           install what is missing, build, run every test, then
+#                                             fuzz each libFuzzer target for a minute (clang build)
 #   ./setup.sh build                          install what is missing and build
 # Build output goes to ./build (override with KASO_BUILD_DIR).
 set -euo pipefail
@@ -12,7 +13,8 @@ packages=(
   libcaf-dev librocksdb-dev libcpp-httplib-dev nlohmann-json3-dev libcxxopts-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libssl-dev libcrypt-dev libisofs-dev liblzma-dev zlib1g-dev libzstd-dev
-  qemu-system-x86 qemu-utils openssh-client
+  qemu-system-x86 qemu-utils openssh-client gzip curl
+  clang libclang-rt-14-dev
 )
 
 install_missing() {
@@ -46,6 +48,7 @@ case "${1:-}" in
     install_missing
     build
     ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
+    tools/fuzz/run "${KASO_FUZZ_SECONDS:-60}"
     ;;
   build)
     install_missing
