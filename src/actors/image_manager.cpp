@@ -92,7 +92,8 @@ void on_task_done(image_manager_actor* self, std::uint64_t id, result<images::fe
   auto& pipeline = *st.pipeline;
   const auto* t = pipeline.tentative().find_task(id);
   if (t == nullptr || !t->running()) {  // cancelled meanwhile: leave nothing behind
-    if (got.ok()) std::filesystem::remove(got->path);
+    std::error_code ec;  // no exception may leave a handler
+    if (got.ok()) std::filesystem::remove(got->path, ec);
     images::remove_task_leftovers(st.settings.images_dir, id);
     return;
   }
@@ -105,10 +106,21 @@ void on_task_done(image_manager_actor* self, std::uint64_t id, result<images::fe
       std::error_code ec;
       std::filesystem::create_hard_link(got->path, path, ec);
       if (ec) std::filesystem::copy_file(got->path, path, ec);
+      if (ec) {
+        got = error::io_error("cannot give image '" + j.name + "' its file: " + ec.message());
+        break;
+      }
       done.joined_paths[j.image_id] = path.string();
     }
-    decided = domain::decide(pipeline.tentative(), done);
-  } else {
+    if (got.ok()) {
+      decided = domain::decide(pipeline.tentative(), done);
+    } else {
+      std::error_code ec;
+      std::filesystem::remove(done.path, ec);
+      for (const auto& [image_id, path] : done.joined_paths) std::filesystem::remove(path, ec);
+    }
+  }
+  if (!got.ok()) {
     spdlog::warn("task {} failed: {}", id, got.error().message());
     images::remove_task_leftovers(st.settings.images_dir, id);
     decided = domain::decide(pipeline.tentative(), domain::fail_image_task{id, got.error().message()});
