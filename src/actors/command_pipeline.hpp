@@ -70,7 +70,10 @@ class command_pipeline {
     if (p.promise) p.promise->deliver(text(p.reply(r.value())));
   }
 
-  static json_text text(const nlohmann::json& j) { return std::make_shared<const std::string>(j.dump()); }
+  // Never throws: invalid UTF-8 (which the API cannot bring in) would be replaced, not thrown.
+  static json_text text(const nlohmann::json& j) {
+    return std::make_shared<const std::string>(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
 
  private:
   struct pending {

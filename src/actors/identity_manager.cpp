@@ -61,7 +61,7 @@ caf::behavior identity_manager(identity_manager_actor* self, events::event_store
         if (!cache) {
           nlohmann::json out = nlohmann::json::array();
           for (const auto& [id, i] : pipeline.durable().by_id) out.push_back(domain::to_json(i));
-          cache = std::make_shared<const std::string>(out.dump());
+          cache = pipeline.text(out);
         }
         return cache;
       },

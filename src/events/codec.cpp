@@ -63,6 +63,14 @@ class reader {
   std::string_view in_;
 };
 
+// Kinds, ids, types and origins are short printable ASCII; anything else is not ours.
+bool plain_ascii(const std::string& s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 result<event> decode_binary(std::string_view value, std::uint64_t seq) {
   reader r(value);
   event e;
@@ -72,13 +80,18 @@ result<event> decode_binary(std::string_view value, std::uint64_t seq) {
             r.varint(pid) && r.string(e.kind) && r.string(e.id) && r.string(e.type) &&
             r.string(e.caused_by.origin);
   if (!ok) return error::corruption("truncated event record");
+  if (!plain_ascii(e.kind) || !plain_ascii(e.id) || !plain_ascii(e.type) || !plain_ascii(e.caused_by.origin)) {
+    return error::corruption("event record with a non-ASCII kind, id, type or origin");
+  }
   e.time_us = unzigzag(time);
   e.version = version;
   e.schema = static_cast<std::uint32_t>(schema);
   e.caused_by.uid = unzigzag(uid);
   e.caused_by.pid = unzigzag(pid);
   e.payload = nlohmann::json::from_msgpack(r.rest(), true, false);
-  if (e.payload.is_discarded()) return error::corruption("event payload is not valid MessagePack");
+  if (e.payload.is_discarded() || !e.payload.is_object()) {
+    return error::corruption("event payload is not a MessagePack map");
+  }
   return e;
 }
 

@@ -61,7 +61,7 @@ int print_events(const events::event_store& store, std::uint64_t since, const st
                  const std::string& id) {
   auto s = store.read(since, [&](const events::event& e) {
     if ((kind.empty() || e.kind == kind) && (id.empty() || e.id == id)) {
-      std::cout << events::to_json(e).dump() << "\n";
+      std::cout << events::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     return true;
   }, [](std::uint64_t seq, const error& e) { std::cerr << "skipped event " << seq << ": " << e.message() << "\n"; });
@@ -80,7 +80,7 @@ int diff(const events::event_store& store, const std::string& from, const std::s
   auto a = state_at(store, from), b = state_at(store, to);
   if (!a.ok()) return fail(a.error().message());
   if (!b.ok()) return fail(b.error().message());
-  std::cout << nlohmann::json::diff(a.value(), b.value()).dump(2) << "\n";
+  std::cout << nlohmann::json::diff(a.value(), b.value()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return 0;
 }
 
@@ -151,7 +151,7 @@ int main(int argc, char** argv) {
     if (command == "state") {
       auto s = state_at(**store, o["at"].as<std::string>());
       if (!s.ok()) return fail(s.error().message());
-      std::cout << s.value().dump(2) << "\n";
+      std::cout << s.value().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
       return 0;
     }
     return fail("unknown command '" + command + "'");

@@ -82,5 +82,24 @@ TEST(codec, times_format_and_parse) {
   EXPECT_FALSE(parse_time("2025-11-25T12:00:00+02:00").ok());
 }
 
+// Found by the event decoder fuzz target (fuzz/corpus/event_decoder/regression-non-ascii-envelope.bin):
+// a record whose envelope strings are not ASCII decoded, and its JSON form then threw when written.
+TEST(codec, issue7_records_with_foreign_envelope_strings_or_payloads_are_corrupt) {
+  auto refused = [](const event& e) {
+    auto r = decode_value(encode_value(e), 1);
+    return !r.ok() && r.error().code() == errc::corruption;
+  };
+  auto e = sample();
+  e.type = std::string("identity.") + '\x97' + "created";
+  EXPECT_TRUE(refused(e)) << "non-ASCII type";
+  e = sample();
+  e.id = "7\n";
+  EXPECT_TRUE(refused(e)) << "control character in the id";
+  e = sample();
+  e.payload = nlohmann::json::array({1, 2});
+  EXPECT_TRUE(refused(e)) << "payloads are maps";
+  EXPECT_FALSE(refused(sample()));
+}
+
 }  // namespace
 }  // namespace kaso::events
