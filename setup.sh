@@ -13,7 +13,7 @@ packages=(
   libcaf-dev librocksdb-dev libcpp-httplib-dev nlohmann-json3-dev libcxxopts-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libssl-dev libcrypt-dev libisofs-dev liblzma-dev zlib1g-dev libzstd-dev
-  qemu-system-x86 qemu-utils openssh-client gzip curl
+  qemu-system-x86 qemu-utils openssh-client gzip curl netcat-openbsd genisoimage python3-yaml
   clang libclang-rt-14-dev
 )
 

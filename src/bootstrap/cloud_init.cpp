@@ -1,0 +1,107 @@
+// The cloud-init NoCloud documents: see cloud_init.hpp.
+#include "bootstrap/cloud_init.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "bootstrap/json_text.hpp"
+
+namespace kaso::bootstrap {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Runs late in the boot (cloud-final), when the network is up. Any failure is retried, and
+// nothing escapes: the guest's boot must not fail because the server could not be reached.
+constexpr std::string_view ip_report_program = R"(import subprocess, sys, time, urllib.request
+
+def report(url):
+    out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"],
+                         stdout=subprocess.PIPE, timeout=10).stdout
+    if not out.strip():
+        raise RuntimeError("no global IPv4 address yet")
+    request = urllib.request.Request(url, data=out, method="POST",
+                                     headers={"Content-Type": "text/plain"})
+    urllib.request.urlopen(request, timeout=10).close()
+
+for attempt in range(10):
+    try:
+        report(sys.argv[1])
+        break
+    except Exception:
+        if attempt < 9:
+            time.sleep(3)
+sys.exit(0)
+)";
+
+json user_entry(const guest_user& user) {
+  json entry = {{"name", user.name}};
+  if (!user.gecos.empty()) entry["gecos"] = user.gecos;
+  if (!user.shell.empty()) entry["shell"] = user.shell;
+  if (!user.homedir.empty()) entry["homedir"] = user.homedir;
+  if (!user.ssh_authorized_keys.empty()) entry["ssh_authorized_keys"] = user.ssh_authorized_keys;
+  entry["lock_passwd"] = user.password_hash.empty();
+  if (!user.password_hash.empty()) entry["passwd"] = user.password_hash;
+  entry["sudo"] = "ALL=(ALL) NOPASSWD:ALL";
+  entry["groups"] = "sudo";
+  return entry;
+}
+
+json phone_home(const std::string& url) {
+  return {{"url", url},
+          {"post", {"pub_key_rsa", "pub_key_ecdsa", "pub_key_ed25519", "instance_id", "hostname",
+                    "fqdn"}},
+          {"tries", 10}};
+}
+
+}  // namespace
+
+std::string_view ip_report_script() { return ip_report_program; }
+
+std::string user_data(const guest_config& config) {
+  json doc = {{"hostname", config.hostname},
+              {"fqdn", config.hostname},
+              {"preserve_hostname", false},
+              {"manage_etc_hosts", true}};
+  if (!config.datasource_list.empty()) doc["datasource_list"] = config.datasource_list;
+  json users = json::array();
+  for (const guest_user& user : config.users) users.push_back(user_entry(user));
+  doc["users"] = std::move(users);
+  doc["ssh_pwauth"] = std::any_of(config.users.begin(), config.users.end(),
+                                  [](const guest_user& u) { return !u.password_hash.empty(); });
+  if (!config.phone_home_url.empty()) doc["phone_home"] = phone_home(config.phone_home_url);
+  if (!config.ip_report_url.empty()) {
+    // An argv list, not a shell string: cloud-init quotes each word itself.
+    json argv = {"python3", "-c", ip_report_program, config.ip_report_url};
+    doc["runcmd"] = json::array({std::move(argv)});
+  }
+  return "#cloud-config\n" + to_safe_json(doc) + "\n";
+}
+
+std::string meta_data(const guest_config& config) {
+  json doc = {{"instance-id", config.instance_id}, {"local-hostname", config.hostname}};
+  return to_safe_json(doc) + "\n";
+}
+
+std::optional<std::string> network_config(const guest_config& config) {
+  if (!config.static_ip) return std::nullopt;
+  const static_ipv4& ip = *config.static_ip;
+  json eth0 = {{"match", {{"macaddress", ip.mac}}},
+               {"set-name", "eth0"},
+               {"dhcp4", false},
+               {"addresses", {ip.address + "/" + std::to_string(ip.prefix)}}};
+  if (!ip.gateway.empty()) eth0["gateway4"] = ip.gateway;
+  if (!ip.nameserver.empty()) eth0["nameservers"] = {{"addresses", {ip.nameserver}}};
+  json doc = {{"version", 2}, {"ethernets", {{"eth0", std::move(eth0)}}}};
+  return to_safe_json(doc) + "\n";
+}
+
+std::vector<seed_file> nocloud_files(const guest_config& config) {
+  std::vector<seed_file> files = {{"user-data", user_data(config)},
+                                  {"meta-data", meta_data(config)}};
+  if (auto network = network_config(config)) files.push_back({"network-config", *network});
+  return files;
+}
+
+}  // namespace kaso::bootstrap
