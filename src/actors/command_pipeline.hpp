@@ -51,6 +51,30 @@ class command_pipeline {
     append(self, std::move(drafts), events::cause{}, std::nullopt, {});
   }
 
+  // Runs once the events are durable (or failed to be), inside the actor.
+  using continuation = std::function<void(result<std::vector<events::event>>&)>;
+
+  // Decides `cmd` and appends; `then` runs when the events are durable, or at once (in this
+  // call) with the refusal or with no events when the command changes nothing.
+  template <class Actor, class Command>
+  void submit_then(Actor* self, const Command& cmd, const events::cause& who, continuation then) {
+    auto decided = domain::decide(tentative_, cmd);
+    if (!decided.ok() || decided.value().empty()) {
+      result<std::vector<events::event>> r = decided.ok() ? result<std::vector<events::event>>(std::vector<events::event>{})
+                                                          : result<std::vector<events::event>>(decided.error());
+      then(r);
+      return;
+    }
+    append(self, std::move(decided.value()), who, std::nullopt, {}, std::move(then));
+  }
+
+  // Folds an event another actor made durable (e.g. the images read model learning of
+  // instances) into both states.
+  void fold_external(const events::event& e) {
+    domain::evolve(durable_, e);
+    domain::evolve(tentative_, e);
+  }
+
   // The actor's handler for (appended_atom, token, result).
   void on_appended(std::uint64_t token, result<std::vector<events::event>>& r) {
     auto it = pending_.find(token);
@@ -61,6 +85,7 @@ class command_pipeline {
       spdlog::error("command not recorded: {}", r.error().to_string());
       tentative_ = durable_;
       if (p.promise) p.promise->deliver(to_caf(r.error()));
+      if (p.then) p.then(r);
       return;
     }
     for (const auto& e : r.value()) domain::evolve(durable_, e);
@@ -68,6 +93,7 @@ class command_pipeline {
       for (const auto& e : r.value()) on_durable_(e);
     }
     if (p.promise) p.promise->deliver(text(p.reply(r.value())));
+    if (p.then) p.then(r);
   }
 
   // Never throws: invalid UTF-8 (which the API cannot bring in) would be replaced, not thrown.
@@ -79,17 +105,19 @@ class command_pipeline {
   struct pending {
     std::optional<caf::typed_response_promise<json_text>> promise;
     reply_builder reply;
+    continuation then;
   };
 
   template <class Actor>
   void append(Actor* self, std::vector<events::event> drafts, const events::cause& who,
-              std::optional<caf::typed_response_promise<json_text>> promise, reply_builder reply) {
+              std::optional<caf::typed_response_promise<json_text>> promise, reply_builder reply,
+              continuation then = {}) {
     for (auto& e : drafts) {
       e.caused_by = who;
       domain::evolve(tentative_, e);
     }
     auto token = next_token_++;
-    pending_.emplace(token, pending{std::move(promise), std::move(reply)});
+    pending_.emplace(token, pending{std::move(promise), std::move(reply), std::move(then)});
     caf::actor me = caf::actor_cast<caf::actor>(self);
     store_->append_async(std::move(drafts), [me, token](result<std::vector<events::event>> r) {
       caf::anon_send(me, appended_atom_v, token, std::move(r));

@@ -69,6 +69,15 @@ caf::behavior identity_manager(identity_manager_actor* self, events::event_store
         if (const auto* i = pipeline.durable().resolve(ref)) return pipeline.text(domain::to_json(*i));
         return to_caf(error::not_found("identity '" + ref + "' does not exist"));
       },
+      [=, &pipeline](records_atom, const identity_refs& wanted) -> caf::result<identity_records> {
+        identity_records out;
+        for (const auto& ref : wanted.refs) {
+          const auto* i = pipeline.durable().resolve(ref);
+          if (i == nullptr) return to_caf(error::not_found("identity '" + ref + "' does not exist"));
+          out.push_back(*i);
+        }
+        return out;
+      },
       [=](fail_atom) -> caf::result<void> {
         // Test hook for supervision: the actor dies as if a handler had failed.
         self->quit(caf::sec::runtime_error);

@@ -1,6 +1,8 @@
 #include "actors/image_manager.hpp"
 
 #include <charconv>
+#include <cstdlib>
+#include <map>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -20,6 +22,9 @@ struct image_manager_state {
   image_settings settings;
   std::optional<command_pipeline<domain::images>> pipeline;
   std::unordered_map<std::uint64_t, running_task> running;
+  // Images promised to instances being created (instance id -> image id): not removable until the
+  // instance's creation is recorded (then used_by holds it) or abandoned.
+  std::map<std::uint64_t, std::uint64_t> reserved;
   static inline const char* name = "image-manager";
 };
 
@@ -170,6 +175,9 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
       [=, &pipeline](domain::remove_image& cmd, events::cause& who) -> caf::result<json_text> {
         const auto* i = pipeline.durable().resolve(cmd.ref);
         if (i == nullptr) return to_caf(error::not_found("image '" + cmd.ref + "' does not exist"));
+        for (const auto& [instance, image] : self->state.reserved) {
+          if (image == i->id) return to_caf(error::conflict("image '" + i->name + "' is used by an instance being created"));
+        }
         auto as_was = domain::to_json(*i, pipeline.durable());
         return pipeline.submit(self, cmd, who, [as_was](const std::vector<events::event>&) {
           return nlohmann::json{{"removed", as_was}};
@@ -180,6 +188,17 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
       },
       [=, &pipeline](appended_atom, std::uint64_t token, result<std::vector<events::event>>& r) {
         pipeline.on_appended(token, r);
+      },
+      [=, &pipeline](reserve_atom, const std::string& ref, std::uint64_t instance_id) -> caf::result<domain::image_facts> {
+        const auto* i = pipeline.durable().resolve(ref);
+        if (i == nullptr) return to_caf(error::not_found("image '" + ref + "' does not exist"));
+        self->state.reserved[instance_id] = i->id;
+        return domain::image_facts{i->id, i->name, i->path, i->format, i->virtual_size, i->minimums};
+      },
+      [=](release_atom, std::uint64_t instance_id) { self->state.reserved.erase(instance_id); },
+      [=, &pipeline](durable_atom, const events::event& e) {
+        pipeline.fold_external(e);
+        if (e.kind == "instance") self->state.reserved.erase(std::strtoull(e.id.c_str(), nullptr, 10));
       },
       [=](progress_atom, std::uint64_t id, std::uint64_t done, std::uint64_t total, double rate) {
         if (auto it = self->state.running.find(id); it != self->state.running.end()) {

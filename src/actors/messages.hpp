@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 
 #include "domain/identity.hpp"
 #include "domain/image.hpp"
+#include "domain/instance.hpp"
+#include "domain/network.hpp"
 #include "images/fetch.hpp"
 #include "events/event.hpp"
 #include "util/error.hpp"
@@ -26,11 +29,47 @@ CAF_ADD_ATOM(kaso, kaso::actors, appended_atom, "appended")
 CAF_ADD_ATOM(kaso, kaso::actors, fail_atom, "fail")
 CAF_ADD_ATOM(kaso, kaso::actors, progress_atom, "progress")
 CAF_ADD_ATOM(kaso, kaso::actors, done_atom, "done")
+CAF_ADD_ATOM(kaso, kaso::actors, start_atom, "start")
+CAF_ADD_ATOM(kaso, kaso::actors, stop_atom, "stop")
+CAF_ADD_ATOM(kaso, kaso::actors, restart_atom, "restart")
+CAF_ADD_ATOM(kaso, kaso::actors, exited_atom, "exited")
+CAF_ADD_ATOM(kaso, kaso::actors, reserve_atom, "reserve")
+CAF_ADD_ATOM(kaso, kaso::actors, release_atom, "release")
+CAF_ADD_ATOM(kaso, kaso::actors, durable_atom, "durable")
+CAF_ADD_ATOM(kaso, kaso::actors, phone_home_atom, "phonehome")
+CAF_ADD_ATOM(kaso, kaso::actors, ip_atom, "ip")
+CAF_ADD_ATOM(kaso, kaso::actors, records_atom, "records")
 CAF_END_TYPE_ID_BLOCK(kaso)
 
 namespace kaso::actors {
 // Serialized JSON shared between an actor's cache and the adapters that send it out.
 using json_text = std::shared_ptr<const std::string>;
+
+// `kaso instance create` as the API received it: references not yet resolved, defaults not yet
+// applied (the instance manager does both).
+struct instance_request {
+  std::string name;
+  std::optional<unsigned> vcpu;
+  std::optional<std::uint64_t> ram_mb, disk_size;
+  std::optional<std::string> display, bootstrapper;
+  std::string network, image;
+  std::vector<std::string> identities;
+  std::string static_ip4;
+};
+struct remove_instance_request {
+  std::string ref;
+  bool force = false;
+};
+struct stop_request {
+  std::string ref;
+  bool force = false;
+  unsigned timeout_s = 60;
+};
+// Identities by reference, for an instance's guest configuration.
+struct identity_refs {
+  std::vector<std::string> refs;
+};
+using identity_records = std::vector<domain::identity>;
 }  // namespace kaso::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::json_text)
@@ -44,6 +83,18 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_image)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_image)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::cancel_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::result<kaso::images::fetched_image>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::events::event)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::create_network)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_network)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_network)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_instance)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::image_facts)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::phone_home_report)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::instance_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::remove_instance_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::stop_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::identity_refs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::identity_records)
 
 namespace kaso::actors {
 

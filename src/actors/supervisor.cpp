@@ -4,6 +4,7 @@
 
 #include "actors/identity_manager.hpp"
 #include "actors/image_manager.hpp"
+#include "actors/instance_manager.hpp"
 #include "actors/messages.hpp"
 #include "domain/rebuild.hpp"
 #include "events/event_store.hpp"
@@ -50,7 +51,7 @@ void on_child_down(supervisor_actor* self, const caf::down_msg& down) {
 }
 
 caf::behavior supervisor(supervisor_actor* self, events::event_store* store, image_settings images,
-                         domain::state initial) {
+                         instance_settings instances, domain::state initial) {
   auto& st = self->state;
   st.store = store;
   auto& sys = self->home_system();
@@ -60,6 +61,10 @@ caf::behavior supervisor(supervisor_actor* self, events::event_store* store, ima
   st.children.push_back({"image manager", [&sys, store, images](const domain::state& s) {
                            return spawn_image_manager(sys, *store, images, s.images);
                          }});
+  st.children.push_back({"instance manager", [self, &sys, store, instances](const domain::state& s) {
+                           return spawn_instance_manager(sys, *store, caf::actor_cast<caf::actor>(self), instances,
+                                                         s.machines);
+                         }});
   for (auto& c : st.children) start_child(self, c, initial);
   self->set_down_handler([self](caf::down_msg& down) { on_child_down(self, down); });
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -68,10 +73,13 @@ caf::behavior supervisor(supervisor_actor* self, events::event_store* store, ima
   });
   // Which child owns a read model named in list/get requests.
   auto owner = [self](const std::string& what) -> const caf::actor& {
-    return what == "identities" ? self->state.children[0].handle : self->state.children[1].handle;
+    if (what == "identities") return self->state.children[0].handle;
+    if (what == "networks" || what == "instances") return self->state.children[2].handle;
+    return self->state.children[1].handle;
   };
   auto identities = [self]() -> const caf::actor& { return self->state.children[0].handle; };
   auto images_ = [self]() -> const caf::actor& { return self->state.children[1].handle; };
+  auto machines = [self]() -> const caf::actor& { return self->state.children[2].handle; };
   return {
       [=](domain::create_identity& c, events::cause& w) { return self->delegate(identities(), std::move(c), std::move(w)); },
       [=](domain::modify_identity& c, events::cause& w) { return self->delegate(identities(), std::move(c), std::move(w)); },
@@ -80,6 +88,19 @@ caf::behavior supervisor(supervisor_actor* self, events::event_store* store, ima
       [=](domain::modify_image& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
       [=](domain::remove_image& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
       [=](domain::cancel_task& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
+      [=](domain::create_network& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](domain::modify_network& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](domain::remove_network& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](instance_request& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](domain::modify_instance& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](remove_instance_request& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](start_atom a, std::string& ref, events::cause& w) { return self->delegate(machines(), a, std::move(ref), std::move(w)); },
+      [=](stop_request& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](restart_atom a, stop_request& c, events::cause& w) { return self->delegate(machines(), a, std::move(c), std::move(w)); },
+      [=](reserve_atom a, std::string& ref, std::uint64_t id) { return self->delegate(images_(), a, std::move(ref), id); },
+      [=](release_atom a, std::uint64_t id) { self->send(images_(), a, id); },
+      [=](durable_atom a, events::event& e) { self->send(images_(), a, std::move(e)); },
+      [=](records_atom a, identity_refs& refs) { return self->delegate(identities(), a, std::move(refs)); },
       [=](list_atom a, std::string& what) { return self->delegate(owner(what), a, std::move(what)); },
       [=](get_atom a, std::string& what, std::string& ref) {
         return self->delegate(owner(what), a, std::move(what), std::move(ref));
@@ -91,8 +112,8 @@ caf::behavior supervisor(supervisor_actor* self, events::event_store* store, ima
 }  // namespace
 
 caf::actor spawn_supervisor(caf::actor_system& sys, events::event_store& store, image_settings images,
-                            domain::state initial) {
-  return sys.spawn(supervisor, &store, std::move(images), std::move(initial));
+                            instance_settings instances, domain::state initial) {
+  return sys.spawn(supervisor, &store, std::move(images), std::move(instances), std::move(initial));
 }
 
 }  // namespace kaso::actors

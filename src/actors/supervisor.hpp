@@ -1,5 +1,4 @@
-// The root supervisor: parent of every long-lived actor (the identity and image managers now;
-// networks and instances as they arrive). Adapters send every request to the supervisor, which
+// The root supervisor: parent of every long-lived actor (the identity, image and instance managers). Adapters send every request to the supervisor, which
 // delegates it to the child that owns the concept, so a restarted child is reached at once.
 //
 // Children are monitored. A child that dies abnormally is restarted from the event log (its
@@ -11,6 +10,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/image_manager.hpp"
+#include "actors/instance_manager.hpp"
 #include "domain/state.hpp"
 
 namespace kaso::events {
@@ -21,6 +21,6 @@ namespace kaso::actors {
 
 // REQUIRES: `store` outlives the supervisor and its children.
 caf::actor spawn_supervisor(caf::actor_system& sys, events::event_store& store, image_settings images,
-                            domain::state initial);
+                            instance_settings instances, domain::state initial);
 
 }  // namespace kaso::actors

@@ -7,6 +7,7 @@
 
 #include "domain/identity.hpp"
 #include "domain/image.hpp"
+#include "domain/instance.hpp"
 #include "events/event.hpp"
 
 namespace kaso::domain {
@@ -15,6 +16,7 @@ struct state {
   std::uint64_t last_seq = 0;  // the last event folded in
   domain::identities identities;
   domain::images images;
+  domain::machines machines;  // networks and instances
   friend bool operator==(const state&, const state&) = default;
 };
 

@@ -17,4 +17,13 @@ void answer(const api_context& ctx, httplib::Response& res, int status, Ts&&... 
   res.set_content(*r.value(), "application/json");
 }
 
+// For requests that take as long as a VM does (start, stop): the caller's own bound.
+template <class... Ts>
+void answer_within(const api_context& ctx, caf::timespan timeout, httplib::Response& res, int status, Ts&&... xs) {
+  auto r = actors::ask_within<actors::json_text>(*ctx.sys, timeout, ctx.supervisor, std::forward<Ts>(xs)...);
+  if (!r.ok()) return write_error(res, r.error());
+  res.status = status;
+  res.set_content(*r.value(), "application/json");
+}
+
 }  // namespace kaso::http

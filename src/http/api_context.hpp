@@ -34,6 +34,7 @@ struct api_context {
 std::vector<route> identity_routes(const api_context& ctx);
 std::vector<route> event_routes(const api_context& ctx);
 std::vector<route> image_routes(const api_context& ctx);
+std::vector<route> machine_routes(const api_context& ctx);
 std::vector<route> server_routes(const api_context& ctx);
 // Every route of the management API.
 std::vector<route> all_routes(const api_context& ctx);

@@ -24,6 +24,7 @@
 #include "events/event_store.hpp"
 #include "http/api_server.hpp"
 #include "images/catalogue.hpp"
+#include "server/machine_settings.hpp"
 #include "server/owning_user.hpp"
 
 namespace {
@@ -148,13 +149,16 @@ int run(const options& opts) {
                                               : images::load_catalogue(cfg.catalogue_file);
   if (!catalogue.ok()) return fail("image catalogue: " + catalogue.error().message());
   if (cfg.path.empty()) return fail("configuration: 'path' must not be empty");
+  auto machines = server::machine_settings(cfg);
+  if (!machines.ok()) return fail(machines.error().message());
 
   int exit_code = 0;
   {
     caf::actor_system_config actor_cfg;
     caf::actor_system sys{actor_cfg};
     auto supervisor = actors::spawn_supervisor(
-        sys, **store, {cfg.images_path(), std::move(catalogue.value()), host_arch()}, std::move(state.value()));
+        sys, **store, {cfg.images_path(), std::move(catalogue.value()), host_arch()}, std::move(machines.value()),
+        std::move(state.value()));
     http::api_server api({&sys, supervisor, store->get(),
                           {KASO_VERSION, effective.name, owner.name, cfg.path.string(), static_cast<long>(getpid())}});
     // The TCP listener (if any) first: once the Unix socket accepts, the server is wholly up.

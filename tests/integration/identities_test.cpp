@@ -15,7 +15,7 @@
 namespace kaso::testing {
 namespace {
 
-std::size_t event_count(const server_harness& s) { return s.get_json("/api/v1/events").size(); }
+std::size_t event_count(const server_harness& s) { return s.get_json("/api/v1/events?kind=identity").size(); }
 
 TEST(identities_it, cli_lifecycle_survives_a_server_restart) {
   server_harness s;
@@ -41,7 +41,7 @@ TEST(identities_it, cli_lifecycle_survives_a_server_restart) {
   ASSERT_EQ(removed.exit_code, 0) << removed.stderr_text;
 
   auto list_before = s.kaso_json({"identity", "list"});
-  auto events_before = s.kaso_json({"events", "list"});
+  auto events_before = s.kaso_json({"events", "list", "--kind", "identity"});
   ASSERT_EQ(list_before.size(), 2u);
   EXPECT_EQ(list_before[0]["name"], "alice2");
   EXPECT_EQ(list_before[1]["gecos"], "Debug User");
@@ -51,12 +51,13 @@ TEST(identities_it, cli_lifecycle_survives_a_server_restart) {
   EXPECT_EQ(types, (std::vector<std::string>{"identity.created", "identity.created", "identity.modified",
                                              "identity.modified", "identity.created", "identity.removed"}));
   EXPECT_EQ(s.kaso_json({"events", "list", "--kind", "identity", "--id", "2"}).size(), 2u);
-  EXPECT_EQ(s.kaso_json({"events", "list", "--since", "5"}).size(), 2u);
+  auto fifth = std::to_string(events_before[4]["seq"].get<std::uint64_t>());
+  EXPECT_EQ(s.kaso_json({"events", "list", "--kind", "identity", "--since", fifth}).size(), 2u);
 
   ASSERT_EQ(s.stop(), 0);
   s.start();
   EXPECT_EQ(s.kaso_json({"identity", "list"}), list_before);
-  EXPECT_EQ(s.kaso_json({"events", "list"}), events_before);
+  EXPECT_EQ(s.kaso_json({"events", "list", "--kind", "identity"}), events_before);
   auto next = s.kaso({"identity", "create", "-n", "carol", "--password", "pw"});
   EXPECT_EQ(next.stdout_text, "Created identity with id 4\n") << "ids are never reused";
 }
@@ -65,7 +66,7 @@ TEST(identities_it, every_event_names_who_caused_it) {
   server_harness s;
   s.start();
   ASSERT_EQ(s.kaso({"identity", "create", "-n", "debug", "--password", "pw"}).exit_code, 0);
-  auto events = s.get_json("/api/v1/events");
+  auto events = s.get_json("/api/v1/events?kind=identity");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["cause"]["origin"], "unix");
   EXPECT_EQ(events[0]["cause"]["uid"], static_cast<std::int64_t>(getuid()));

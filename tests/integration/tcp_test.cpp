@@ -48,12 +48,12 @@ TEST(tcp_it, every_request_needs_the_token_and_a_refused_one_changes_nothing) {
   tcp.set_bearer_token_auth(std::string(64, '0'));
   auto wrong = tcp.Post("/api/v1/identities", R"({"name":"x","password":"p"})", "application/json");
   EXPECT_EQ(wrong->status, 401);
-  EXPECT_TRUE(s.get_json("/api/v1/events").empty()) << "nothing happened";
+  EXPECT_TRUE(s.get_json("/api/v1/events?kind=identity").empty()) << "nothing happened";
 
   tcp.set_bearer_token_auth(token);
   auto ok = tcp.Post("/api/v1/identities", R"({"name":"x","password":"p"})", "application/json");
   ASSERT_EQ(ok->status, 201) << ok->body;
-  EXPECT_EQ(s.get_json("/api/v1/events")[0]["cause"]["origin"], "tcp");
+  EXPECT_EQ(s.get_json("/api/v1/events?kind=identity")[0]["cause"]["origin"], "tcp");
 
   // The CLI reads the token from beside its configuration.
   auto cli = platform::run_process({KASO_CLI_BIN, "-c", s.config_file().string(), "--server",

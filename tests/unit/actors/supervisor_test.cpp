@@ -43,7 +43,8 @@ std::size_t listed(caf::actor_system& sys, const caf::actor& sup) {
 TEST_F(supervision, commands_are_decided_appended_and_answered) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto sup = spawn_supervisor(sys, *store, {dir / "images", {}, images::cpu_arch::x86_64}, {});
+  auto sup = spawn_supervisor(sys, *store, {dir / "images", {}, images::cpu_arch::x86_64},
+                              instance_settings{.instances_dir = dir / "instances", .predefine_networks = false}, {});
   events::cause who{1000, 42, "unix"};
   auto created = ask<json_text>(sys, sup, password_identity("alice"), who);
   ASSERT_TRUE(created.ok()) << created.error().to_string();
@@ -63,7 +64,8 @@ TEST_F(supervision, commands_are_decided_appended_and_answered) {
 TEST_F(supervision, a_failed_child_is_restarted_from_the_log) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  auto sup = spawn_supervisor(sys, *store, {dir / "images", {}, images::cpu_arch::x86_64}, {});
+  auto sup = spawn_supervisor(sys, *store, {dir / "images", {}, images::cpu_arch::x86_64},
+                              instance_settings{.instances_dir = dir / "instances", .predefine_networks = false}, {});
   for (auto name : {"a", "b", "c"}) {
     ASSERT_TRUE(ask<json_text>(sys, sup, password_identity(name), events::cause{}).ok());
   }

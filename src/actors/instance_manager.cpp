@@ -1,0 +1,505 @@
+#include "actors/instance_manager.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "actors/command_pipeline.hpp"
+#include "actors/vm_actor.hpp"
+#include "crypto/random.hpp"
+#include "domain/names.hpp"
+#include "platform/free_port.hpp"
+#include "qemu/command_line.hpp"
+#include "vm/machine.hpp"
+#include "vm/provision.hpp"
+
+namespace kaso::actors {
+namespace {
+
+using pipeline_t = command_pipeline<domain::machines>;
+using outcome = result<std::vector<events::event>>;
+
+// An instance between its first check and its instance.created event.
+struct pending_create {
+  std::string name, mac, static_ip4;
+  std::uint64_t network_id = 0;
+  std::uint16_t ssh_port = 0;
+};
+
+struct instance_manager_state {
+  instance_settings settings;
+  caf::actor supervisor;
+  std::optional<pipeline_t> pipeline;
+  std::map<std::uint64_t, pending_create> creating;
+  std::map<std::uint64_t, caf::actor> vms;  // the VM actor of every instance whose qemu we run
+  static inline const char* name = "instance-manager";
+};
+
+using manager_actor = caf::stateful_actor<instance_manager_state>;
+using promise_t = caf::typed_response_promise<json_text>;
+
+json_text text(const nlohmann::json& j) { return pipeline_t::text(j); }
+
+nlohmann::json instance_view(manager_actor* self, std::uint64_t id) {
+  const auto* i = self->state.pipeline->durable().instances.find(id);
+  return i != nullptr ? domain::to_json(*i) : nlohmann::json();
+}
+
+nlohmann::json network_view(manager_actor* self, std::uint64_t id) {
+  const auto& m = self->state.pipeline->durable();
+  const auto* n = m.networks.find(id);
+  return n != nullptr ? domain::to_json(*n, m.networks) : nlohmann::json();
+}
+
+caf::error caf_error(const error& e) { return to_caf(e); }
+
+// ---- creating -------------------------------------------------------------------------------
+
+std::uint64_t next_instance_id(const instance_manager_state& st) {
+  std::uint64_t id = st.pipeline->tentative().instances.next_id;
+  if (!st.creating.empty()) id = std::max(id, st.creating.rbegin()->first + 1);
+  return id;
+}
+
+// A locally administered unicast MAC (52:54:00 is qemu's, with the local bit set), unique here.
+std::string new_mac(const instance_manager_state& st) {
+  for (;;) {
+    auto r = crypto::random_token(3);
+    std::string mac = "52:54:00:" + r.substr(0, 2) + ":" + r.substr(2, 2) + ":" + r.substr(4, 2);
+    bool taken = false;
+    for (const auto& [id, i] : st.pipeline->tentative().instances.by_id) taken = taken || i.mac == mac;
+    for (const auto& [id, p] : st.creating) taken = taken || p.mac == mac;
+    if (!taken) return mac;
+  }
+}
+
+result<std::uint16_t> new_ssh_port(const instance_manager_state& st) {
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    auto port = platform::free_loopback_port();
+    if (!port.ok()) return port.error();
+    bool taken = false;
+    for (const auto& [id, i] : st.pipeline->tentative().instances.by_id) taken = taken || i.ssh_port == *port;
+    for (const auto& [id, p] : st.creating) taken = taken || p.ssh_port == *port;
+    if (!taken) return *port;
+  }
+  return error::unavailable("no free port on 127.0.0.1 for the SSH forward");
+}
+
+// What the pending creations already claim: a name or a static address on the same network.
+status check_pending(const instance_manager_state& st, const domain::create_instance& c, std::uint64_t network_id) {
+  for (const auto& [id, p] : st.creating) {
+    if (id == c.id) continue;
+    if (p.name == c.name) return error::already_exists("instance '" + c.name + "' is being created");
+    if (!c.static_ip4.empty() && p.static_ip4 == c.static_ip4 && p.network_id == network_id) {
+      return error::conflict("static IPv4 " + c.static_ip4 + " is claimed by instance '" + p.name + "' being created");
+    }
+  }
+  return ok_status();
+}
+
+result<domain::create_instance> initial_command(manager_actor* self, const instance_request& req) {
+  auto& st = self->state;
+  const auto& s = st.settings;
+  if (auto v = domain::validate_name("instance", req.name); !v.ok()) return v.error();
+  const auto* n = st.pipeline->tentative().networks.resolve(req.network);
+  if (n == nullptr) return error::not_found("network '" + req.network + "' does not exist");
+  domain::create_instance c;
+  c.id = next_instance_id(st);
+  c.name = req.name;
+  c.path = (s.instances_dir / req.name).string();
+  c.vcpu = req.vcpu.value_or(s.default_vcpu);
+  c.ram_mb = req.ram_mb.value_or(s.default_ram_mb);
+  c.disk_size = req.disk_size.value_or(s.default_disk_size);
+  c.display = req.display.value_or("headless");
+  c.bootstrapper = req.bootstrapper.value_or("ci-disk");
+  c.static_ip4 = req.static_ip4;
+  c.network_ref = std::to_string(n->id);
+  c.mac = new_mac(st);
+  c.host = s.host;
+  if (s.platform.os == qemu::host_os::linux && n->kind != domain::network_kind::bridged) {
+    auto port = new_ssh_port(st);
+    if (!port.ok()) return port.error();
+    c.ssh_port = *port;
+  }
+  if (auto v = check_pending(st, c, n->id); !v.ok()) return v.error();
+  return c;
+}
+
+// The provisioning worker: blocking file work on a detached actor of its own.
+caf::behavior provisioner(caf::event_based_actor* self, vm::provision_request r) {
+  return {[self, r](start_atom) -> caf::result<bool> {
+    auto s = vm::provision(r);
+    self->quit();
+    if (!s.ok()) return to_caf(s.error());
+    return true;
+  }};
+}
+
+domain::instance as_created(const domain::create_instance& c) {
+  domain::instance i;
+  i.id = c.id;
+  i.name = c.name;
+  i.path = c.path;
+  i.image_id = c.image.id;
+  i.identity_ids = c.identity_ids;
+  i.vcpu = c.vcpu;
+  i.ram_mb = c.ram_mb;
+  i.disk_size = c.disk_size;
+  i.display = c.display == "cocoa" ? "gui" : c.display;
+  i.bootstrapper = c.bootstrapper;
+  i.static_ip4 = c.static_ip4;
+  i.mac = c.mac;
+  i.ssh_port = c.ssh_port;
+  return i;
+}
+
+void provision_and_record(manager_actor* self, domain::create_instance c, identity_records ids, events::cause who,
+                          promise_t promise) {
+  auto& st = self->state;
+  auto abandon = [self, id = c.id, promise](const caf::error& e) mutable {
+    self->state.creating.erase(id);
+    self->send(self->state.supervisor, release_atom_v, id);
+    promise.deliver(e);
+  };
+  const auto* n = st.pipeline->tentative().networks.resolve(c.network_ref);
+  if (n == nullptr) return abandon(caf_error(error::not_found("the network was removed")));
+  vm::provision_request r{as_created(c), *n, c.image, std::move(ids), st.settings.platform};
+  r.instance.network_id = n->id;
+  auto worker = self->spawn<caf::detached>(provisioner, std::move(r));
+  self->request(worker, std::chrono::minutes(5), start_atom_v)
+      .then(
+          [self, c, who, promise, abandon](bool) mutable {
+            self->state.pipeline->submit_then(self, c, who, [self, c, promise, abandon](outcome& out) mutable {
+              if (!out.ok()) {
+                (void)vm::remove_instance_files(c.path);
+                return abandon(caf_error(out.error()));
+              }
+              self->state.creating.erase(c.id);
+              promise.deliver(text(instance_view(self, c.id)));
+            });
+          },
+          abandon);
+}
+
+caf::result<json_text> create(manager_actor* self, const instance_request& req, const events::cause& who) {
+  auto& st = self->state;
+  auto first = initial_command(self, req);
+  if (!first.ok()) return caf_error(first.error());
+  auto c = std::move(*first);
+  st.creating[c.id] = {c.name, c.mac, c.static_ip4, std::stoull(c.network_ref), c.ssh_port};
+  auto promise = self->make_response_promise<json_text>();
+  auto abandon = [self, id = c.id, promise](const caf::error& e) mutable {
+    self->state.creating.erase(id);
+    self->send(self->state.supervisor, release_atom_v, id);
+    promise.deliver(e);
+  };
+  self->request(st.supervisor, request_timeout, reserve_atom_v, req.image, c.id)
+      .then(
+          [self, c, req, who, promise, abandon](domain::image_facts& image) mutable {
+            c.image = image;
+            self->request(self->state.supervisor, request_timeout, records_atom_v, identity_refs{req.identities})
+                .then(
+                    [self, c, who, promise, abandon](identity_records& ids) mutable {
+                      for (const auto& i : ids) c.identity_ids.push_back(i.id);
+                      // Everything is checked before the first file is written.
+                      auto checked = domain::decide(self->state.pipeline->tentative(), c);
+                      if (!checked.ok()) return abandon(caf_error(checked.error()));
+                      provision_and_record(self, std::move(c), std::move(ids), who, promise);
+                    },
+                    abandon);
+          },
+          abandon);
+  return promise;
+}
+
+// ---- running --------------------------------------------------------------------------------
+
+result<vm_launch> launch_of(manager_actor* self, const domain::instance& i) {
+  const auto& m = self->state.pipeline->tentative();
+  const auto* n = m.networks.find(i.network_id);
+  if (n == nullptr) return error::internal("instance '" + i.name + "' has no network");
+  const auto& p = self->state.settings.platform;
+  auto spec = vm::machine_spec_for(i, *n, p);
+  if (!spec.ok()) return spec.error();
+  auto argv = qemu::build_argv(*spec);
+  if (!argv.ok()) return argv.error();
+  auto f = domain::files_of(i.path);
+  vm_launch l;
+  l.instance_id = i.id;
+  l.argv = std::move(*argv);
+  l.qmp_socket = f.qmp_socket;
+  l.log_file = f.log;
+  bool serves_guest = (i.bootstrapper == "ci" || i.bootstrapper == "ci-disk") && !vm::guest_service_url(*n, p).empty();
+  if (serves_guest) l.guest_socket = f.guest_socket;
+  if (i.bootstrapper == "ci") l.seed_dir = f.seed_dir;
+  return l;
+}
+
+// Records `cmd` and answers the instance as it then is.
+template <class Command>
+void record_then_answer(manager_actor* self, const Command& cmd, std::uint64_t id, promise_t promise,
+                        std::optional<caf::error> failure = std::nullopt) {
+  self->state.pipeline->submit_then(self, cmd, events::cause{}, [self, id, promise, failure](outcome& out) mutable {
+    if (failure) {
+    promise.deliver(*failure);
+    return;
+  }
+    if (!out.ok()) {
+    promise.deliver(caf_error(out.error()));
+    return;
+  }
+    promise.deliver(text(instance_view(self, id)));
+  });
+}
+
+void start(manager_actor* self, const std::string& ref, const events::cause& who, promise_t promise) {
+  auto& pipeline = *self->state.pipeline;
+  const auto* i = pipeline.tentative().instances.resolve(ref);
+  if (i == nullptr) {
+    promise.deliver(caf_error(error::not_found("instance '" + ref + "' does not exist")));
+    return;
+  }
+  auto launch = launch_of(self, *i);
+  if (!launch.ok()) {
+    promise.deliver(caf_error(launch.error()));
+    return;
+  }
+  auto id = i->id;
+  pipeline.submit_then(self, domain::start_instance{ref}, who, [self, id, promise, l = std::move(*launch)](outcome& out) mutable {
+    if (!out.ok()) {
+    promise.deliver(caf_error(out.error()));
+    return;
+  }
+    auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l);
+    self->state.vms[id] = vm;
+    self->request(vm, l.timeout + std::chrono::seconds(10), start_atom_v)
+        .then(
+            [self, id, promise](std::int64_t pid, std::uint64_t start_time) mutable {
+              spdlog::info("instance {} started, qemu pid {}", id, pid);
+              record_then_answer(self, domain::mark_started{id, pid, start_time}, id, promise);
+            },
+            [self, id, promise](const caf::error& e) mutable {
+              self->state.vms.erase(id);
+              auto why = from_caf(e);
+              spdlog::warn("instance {} did not start: {}", id, why.message());
+              record_then_answer(self, domain::mark_start_failed{id, why.message()}, id, promise, e);
+            });
+  });
+}
+
+// Stops the instance, then runs `then` (with an error when the stop failed).
+void stop(manager_actor* self, const stop_request& req, const events::cause& who,
+          std::function<void(std::optional<caf::error>, std::uint64_t)> then) {
+  auto& pipeline = *self->state.pipeline;
+  const auto* i = pipeline.tentative().instances.resolve(req.ref);
+  if (i == nullptr) return then(caf_error(error::not_found("instance '" + req.ref + "' does not exist")), 0);
+  auto id = i->id;
+  pipeline.submit_then(self, domain::stop_instance{req.ref, req.force, req.timeout_s}, who,
+                       [self, id, req, then](outcome& out) mutable {
+    if (!out.ok()) return then(caf_error(out.error()), id);
+    if (out->empty()) return then(std::nullopt, id);  // already stopped
+    auto vm = self->state.vms.find(id);
+    if (vm == self->state.vms.end()) {
+      // No qemu of ours (it ended meanwhile): nothing left to stop.
+      self->state.pipeline->submit_then(self, domain::mark_exited{id, -1, 0, "kill", true}, events::cause{},
+                                        [then, id](outcome&) mutable { then(std::nullopt, id); });
+      return;
+    }
+    auto graceful = std::chrono::milliseconds(std::uint64_t{req.timeout_s} * 1000);
+    self->request(vm->second, graceful + std::chrono::seconds(30), stop_atom_v,
+                  static_cast<std::uint32_t>(graceful.count()), req.force)
+        .then(
+            [self, id, then](int code, int signal, std::string& by) mutable {
+              self->state.vms.erase(id);
+              self->state.pipeline->submit_then(self, domain::mark_exited{id, code, signal, by, true}, events::cause{},
+                                                [then, id](outcome&) mutable { then(std::nullopt, id); });
+            },
+            [self, id, then](const caf::error& e) mutable {
+              self->state.vms.erase(id);
+              const auto* now = self->state.pipeline->tentative().instances.find(id);
+              bool ended = now != nullptr && now->state != "stopping" && now->state != "running";
+              then(ended ? std::nullopt : std::optional<caf::error>(e), id);
+            });
+  });
+}
+
+void answer_after_stop(manager_actor* self, promise_t promise, std::optional<caf::error> e, std::uint64_t id) {
+  if (e) {
+    promise.deliver(*e);
+    return;
+  }
+  promise.deliver(text(instance_view(self, id)));
+}
+
+void remove(manager_actor* self, const remove_instance_request& req, const events::cause& who, promise_t promise) {
+  auto& pipeline = *self->state.pipeline;
+  const auto* i = pipeline.tentative().instances.resolve(req.ref);
+  if (i == nullptr) {
+    promise.deliver(caf_error(error::not_found("instance '" + req.ref + "' does not exist")));
+    return;
+  }
+  auto as_was = domain::to_json(*i);
+  auto path = i->path;
+  pipeline.submit_then(self, domain::remove_instance{req.ref}, who, [self, promise, as_was, path](outcome& out) mutable {
+    if (!out.ok()) {
+    promise.deliver(caf_error(out.error()));
+    return;
+  }
+    if (auto s = vm::remove_instance_files(path); !s.ok()) spdlog::warn("{}", s.error().message());
+    promise.deliver(text(nlohmann::json{{"removed", as_was}}));
+  });
+}
+
+// ---- reports from VM actors -----------------------------------------------------------------
+
+void on_exited(manager_actor* self, std::uint64_t id, int code, int signal) {
+  self->state.vms.erase(id);
+  spdlog::info("instance {}: qemu ended (exit code {}, signal {})", id, code, signal);
+  events::cause guest;
+  guest.origin = "guest";
+  self->state.pipeline->submit_then(self, domain::mark_exited{id, code, signal, "", false}, guest, [](outcome&) {});
+}
+
+template <class Command>
+void record_report(manager_actor* self, const Command& cmd) {
+  events::cause guest;
+  guest.origin = "guest";
+  self->state.pipeline->submit_then(self, cmd, guest, [](outcome& out) {
+    if (!out.ok()) spdlog::warn("guest report not recorded: {}", out.error().message());
+  });
+}
+
+// What a durable event asks of others: the image manager learns which images instances use.
+void act_on(manager_actor* self, const events::event& e) {
+  if (e.kind != "instance") return;
+  if (e.type == "instance.created" || e.type == "instance.modified" || e.type == "instance.removed") {
+    self->send(self->state.supervisor, durable_atom_v, e);
+  }
+  if (e.type == "instance.modified") {
+    const auto& m = self->state.pipeline->durable();
+    const auto* i = m.instances.find(std::stoull(e.id));
+    const auto* n = i != nullptr ? m.networks.find(i->network_id) : nullptr;
+    if (n != nullptr) {
+      if (auto s = vm::write_vm_script(*i, *n, self->state.settings.platform); !s.ok()) spdlog::warn("{}", s.error().message());
+    }
+  }
+}
+
+caf::behavior instance_manager(manager_actor* self, events::event_store* store, caf::actor supervisor,
+                               instance_settings settings, domain::machines initial) {
+  auto& st = self->state;
+  st.settings = std::move(settings);
+  st.supervisor = std::move(supervisor);
+  st.pipeline.emplace(*store, std::move(initial), [self](const events::event& e) { act_on(self, e); });
+  auto& pipeline = *st.pipeline;
+  if (st.settings.predefine_networks) {
+    auto predefined = domain::decide(pipeline.tentative(), domain::ensure_predefined_networks{st.settings.network_defaults});
+    if (predefined.ok() && !predefined->empty()) pipeline.append_own(self, std::move(*predefined));
+  }
+  auto net_reply = [self](std::uint64_t id) { return [self, id](const std::vector<events::event>&) { return network_view(self, id); }; };
+  return {
+      [=, &pipeline](domain::create_network& c, events::cause& who) {
+        return pipeline.submit(self, c, who, [self](const std::vector<events::event>& stored) {
+          return stored.empty() ? nlohmann::json() : network_view(self, std::stoull(stored.front().id));
+        });
+      },
+      [=, &pipeline](domain::modify_network& c, events::cause& who) -> caf::result<json_text> {
+        const auto* n = pipeline.tentative().networks.resolve(c.ref);
+        if (n == nullptr) return caf_error(error::not_found("network '" + c.ref + "' does not exist"));
+        return pipeline.submit(self, c, who, net_reply(n->id));
+      },
+      [=, &pipeline](domain::remove_network& c, events::cause& who) -> caf::result<json_text> {
+        const auto* n = pipeline.durable().networks.resolve(c.ref);
+        if (n == nullptr) return caf_error(error::not_found("network '" + c.ref + "' does not exist"));
+        auto as_was = domain::to_json(*n, pipeline.durable().networks);
+        return pipeline.submit(self, c, who, [as_was](const std::vector<events::event>&) { return nlohmann::json{{"removed", as_was}}; });
+      },
+      [=](instance_request& req, events::cause& who) { return create(self, req, who); },
+      [=, &pipeline](domain::modify_instance& c, events::cause& who) -> caf::result<json_text> {
+        const auto* i = pipeline.tentative().instances.resolve(c.ref);
+        if (i == nullptr) return caf_error(error::not_found("instance '" + c.ref + "' does not exist"));
+        c.host = self->state.settings.host;
+        auto id = i->id;
+        return pipeline.submit(self, c, who, [self, id](const std::vector<events::event>&) { return instance_view(self, id); });
+      },
+      [=](remove_instance_request& req, events::cause& who) -> caf::result<json_text> {
+        auto promise = self->make_response_promise<json_text>();
+        const auto* i = self->state.pipeline->tentative().instances.resolve(req.ref);
+        bool active = i != nullptr && (i->state == "running" || i->state == "starting" || i->state == "stopping");
+        if (!active || !req.force) {
+          remove(self, req, who, promise);
+          return promise;
+        }
+        stop(self, {req.ref, true, 0}, who, [self, req, who, promise](std::optional<caf::error> e, std::uint64_t) mutable {
+          if (e) {
+    promise.deliver(*e);
+    return;
+  }
+          remove(self, req, who, promise);
+        });
+        return promise;
+      },
+      [=](start_atom, std::string& ref, events::cause& who) -> caf::result<json_text> {
+        auto promise = self->make_response_promise<json_text>();
+        start(self, ref, who, promise);
+        return promise;
+      },
+      [=](stop_request& req, events::cause& who) -> caf::result<json_text> {
+        auto promise = self->make_response_promise<json_text>();
+        stop(self, req, who, [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
+          answer_after_stop(self, promise, std::move(e), id);
+        });
+        return promise;
+      },
+      [=](restart_atom, stop_request& req, events::cause& who) -> caf::result<json_text> {
+        auto promise = self->make_response_promise<json_text>();
+        stop(self, req, who, [self, promise, who](std::optional<caf::error> e, std::uint64_t id) mutable {
+          if (e) {
+    promise.deliver(*e);
+    return;
+  }
+          start(self, std::to_string(id), who, promise);
+        });
+        return promise;
+      },
+      [=](exited_atom, std::uint64_t id, int code, int signal) { on_exited(self, id, code, signal); },
+      [=](phone_home_atom, std::uint64_t id, domain::phone_home_report& r) {
+        spdlog::info("instance {} phoned home as '{}'", id, r.hostname);
+        record_report(self, domain::record_phone_home{id, std::move(r)});
+      },
+      [=](ip_atom, std::uint64_t id, std::string& ip) { record_report(self, domain::record_ip_report{id, std::move(ip)}); },
+      [=, &pipeline](appended_atom, std::uint64_t token, result<std::vector<events::event>>& r) {
+        pipeline.on_appended(token, r);
+      },
+      [=, &pipeline](list_atom, const std::string& what) -> json_text {
+        nlohmann::json out = nlohmann::json::array();
+        const auto& m = pipeline.durable();
+        if (what == "networks") {
+          for (const auto& [id, n] : m.networks.by_id) out.push_back(domain::to_json(n, m.networks));
+        } else {
+          for (const auto& [id, i] : m.instances.by_id) out.push_back(domain::to_json(i));
+        }
+        return text(out);
+      },
+      [=, &pipeline](get_atom, const std::string& what, const std::string& ref) -> caf::result<json_text> {
+        const auto& m = pipeline.durable();
+        if (what == "networks") {
+          if (const auto* n = m.networks.resolve(ref)) return text(domain::to_json(*n, m.networks));
+          return caf_error(error::not_found("network '" + ref + "' does not exist"));
+        }
+        if (const auto* i = m.instances.resolve(ref)) return text(domain::to_json(*i));
+        return caf_error(error::not_found("instance '" + ref + "' does not exist"));
+      },
+      [=](fail_atom) -> caf::result<void> {
+        self->quit(caf::sec::runtime_error);
+        return caf::unit;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_instance_manager(caf::actor_system& sys, events::event_store& store, caf::actor supervisor,
+                                  instance_settings settings, domain::machines initial) {
+  return sys.spawn(instance_manager, &store, std::move(supervisor), std::move(settings), std::move(initial));
+}
+
+}  // namespace kaso::actors

@@ -1,0 +1,58 @@
+// The instance manager: decides network and instance commands (one read model, `machines`, so a
+// static address, a network's removal and an instance's creation see each other), provisions
+// instance directories, and runs each started instance in a VM actor (vm_actor.hpp) of its own.
+// Spawned by the supervisor; reached through it.
+//
+// Protocol (replies are the API's JSON text, or a caf::error of category "kaso"):
+//   (create_network|modify_network|remove_network, cause)  -> network | {removed: network}
+//   (instance_request, cause)        -> instance   checks, then files, then instance.created;
+//                                                  all or nothing (see below)
+//   (modify_instance, cause)         -> instance   vm.sh is written again
+//   (remove_instance_request, cause) -> {removed: instance}  --force stops it first
+//   (start_atom, ref, cause)         -> instance   once QMP says "running"
+//   (stop_request, cause)            -> instance   once qemu has ended
+//   (restart_atom, stop_request, cause) -> instance
+//   (list_atom, "networks"|"instances"), (get_atom, "networks"|"instances", ref)
+// From VM actors: exited_atom, phone_home_atom, ip_atom (see vm_actor.hpp).
+//
+// Creating an instance: the image is reserved with the image manager (it cannot be removed
+// meanwhile), the identities are fetched, the command is decided (nothing written yet), the
+// directory is provisioned by a blocking worker, the command is decided again and appended. A
+// refusal or failure at any step removes the directory, releases the image and records nothing.
+// The durable instance.created/modified/removed events are passed to the supervisor
+// (durable_atom), which hands them to the image manager for `used_by`.
+//
+// At first start the predefined networks are created (domain::ensure_predefined_networks).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include <caf/fwd.hpp>
+
+#include "domain/instance.hpp"
+#include "domain/network.hpp"
+#include "vm/vm_platform.hpp"
+
+namespace kaso::events {
+class event_store;
+}
+
+namespace kaso::actors {
+
+struct instance_settings {
+  std::filesystem::path instances_dir;
+  vm::vm_platform platform;
+  domain::host_network_defaults network_defaults;
+  domain::host_limits host;
+  std::uint64_t default_disk_size = std::uint64_t{5} << 30;
+  unsigned default_vcpu = 1;
+  std::uint64_t default_ram_mb = 1024;
+  bool predefine_networks = true;  // false in tests that count events
+};
+
+// REQUIRES: `store` outlives the actor. `supervisor` routes reserve/release/records/durable.
+caf::actor spawn_instance_manager(caf::actor_system& sys, events::event_store& store, caf::actor supervisor,
+                                  instance_settings settings, domain::machines initial);
+
+}  // namespace kaso::actors

@@ -1,0 +1,101 @@
+#include "actors/vm_actor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "actors/messages.hpp"
+#include "guest/guest_listener.hpp"
+#include "platform/exit_watcher.hpp"
+#include "qemu/vm_process.hpp"
+
+namespace kaso::actors {
+namespace {
+
+struct vm_state {
+  std::unique_ptr<guest::guest_listener> listener;
+  std::optional<qemu::qmp_client> qmp;
+  std::unique_ptr<platform::exit_watcher> watcher;
+  static inline const char* name = "vm";
+};
+
+using vm_actor_t = caf::stateful_actor<vm_state>;
+
+result<std::unique_ptr<guest::guest_listener>> start_listener(const vm_launch& l, caf::actor manager) {
+  if (l.guest_socket.empty()) return std::unique_ptr<guest::guest_listener>{};
+  auto id = l.instance_id;
+  guest::guest_callbacks cb;
+  cb.on_phone_home = [manager, id](domain::phone_home_report r) {
+    caf::anon_send(manager, phone_home_atom_v, id, std::move(r));
+  };
+  cb.on_ip = [manager, id](std::string ip) { caf::anon_send(manager, ip_atom_v, id, std::move(ip)); };
+  return guest::guest_listener::start(l.guest_socket, l.seed_dir, std::move(cb));
+}
+
+caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor manager, const vm_launch& l) {
+  auto& st = self->state;
+  auto listener = start_listener(l, manager);
+  if (!listener.ok()) {
+    self->quit();
+    return to_caf(listener.error());
+  }
+  qemu::launch_options o{l.argv, l.qmp_socket, l.log_file, l.timeout};
+  auto vm = qemu::launch(o);
+  if (!vm.ok()) {
+    self->quit();
+    return to_caf(vm.error());
+  }
+  auto pid = vm->process.pid();
+  auto started = platform::process_start_time(pid);
+  st.listener = std::move(*listener);
+  st.qmp.emplace(std::move(vm->qmp));
+  // The watcher's thread tells the manager, then this actor, which then ends.
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto id = l.instance_id;
+  auto watcher = platform::exit_watcher::start(std::move(vm->process), [manager, me, id](platform::exit_status s) {
+    caf::anon_send(manager, exited_atom_v, id, s.exited ? s.code : -1, s.signal);
+    caf::anon_send(me, exited_atom_v);
+  });
+  if (!watcher.ok()) {
+    (void)qemu::stop(vm->process, &*st.qmp, std::chrono::milliseconds(0), true);
+    self->quit();
+    return to_caf(watcher.error());
+  }
+  st.watcher = std::move(*watcher);
+  return {static_cast<std::int64_t>(pid), started.ok() ? *started : std::uint64_t{0}};
+}
+
+caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful_ms, bool force) {
+  auto& st = self->state;
+  if (!st.watcher) return to_caf(error::conflict("qemu is not running"));
+  st.watcher->stop();
+  bool ended_on_its_own = st.watcher->fired();
+  auto process = st.watcher->release();
+  st.watcher.reset();
+  self->quit();
+  if (ended_on_its_own && process.ended()) {
+    const auto& s = *process.ended();
+    return {s.exited ? s.code : -1, s.signal, std::string("guest")};
+  }
+  auto out = qemu::stop(process, st.qmp ? &*st.qmp : nullptr, std::chrono::milliseconds(graceful_ms), force);
+  if (!out.ok()) return to_caf(out.error());
+  const auto& s = out->status;
+  return {s.exited ? s.code : -1, s.signal, std::string(qemu::to_string(out->ended_by))};
+}
+
+caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch) {
+  return {
+      [=](start_atom) { return start(self, manager, launch); },
+      [=](stop_atom, std::uint32_t graceful_ms, bool force) { return stop(self, graceful_ms, force); },
+      [=](exited_atom) {
+        if (self->state.watcher) self->state.watcher->stop();
+        self->quit();
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch) {
+  return sys.spawn<caf::detached>(vm_actor, std::move(manager), std::move(launch));
+}
+
+}  // namespace kaso::actors

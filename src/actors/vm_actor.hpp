@@ -1,0 +1,40 @@
+// The VM actor: owns one running qemu process, its QMP connection, the watcher that notices its
+// exit at once, and the instance's guest listener. One per running instance, spawned by the
+// instance manager, detached (it blocks in qemu's start and stop), and gone when qemu is.
+//
+// Protocol:
+//   (start_atom) -> (int64 pid, uint64 start_time)  starts the guest listener (if any), then qemu,
+//                                                   and answers once QMP says "running"; on error
+//                                                   nothing is left running and the actor quits
+//   (stop_atom, uint32 graceful_ms, bool force) -> (int exit_code, int signal, string ended_by)
+//                                                   ACPI powerdown, then QMP quit, then SIGKILL
+//                                                   (see qemu::stop); the actor quits after it
+// To the manager, unasked:
+//   (exited_atom, uint64 id, int exit_code, int signal)   qemu ended on its own; the actor quits
+//   (phone_home_atom, uint64 id, phone_home_report)       the guest phoned home
+//   (ip_atom, uint64 id, string ip)                        the guest reported its address
+// On shutdown (exit message) qemu keeps running: only the watcher and listener stop.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+namespace kaso::actors {
+
+struct vm_launch {
+  std::uint64_t instance_id = 0;
+  std::vector<std::string> argv;
+  std::string qmp_socket;
+  std::string log_file;
+  std::string guest_socket;  // empty: no guest listener
+  std::string seed_dir;      // served by the guest listener; empty: none
+  std::chrono::milliseconds timeout{30000};
+};
+
+caf::actor spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch);
+
+}  // namespace kaso::actors

@@ -1,0 +1,464 @@
+#include "domain/instance.hpp"
+
+#include <charconv>
+
+#include "domain/ipv4.hpp"
+#include "domain/names.hpp"
+#include "events/codec.hpp"
+
+namespace kaso::domain {
+namespace {
+
+constexpr std::uint64_t mib = 1024 * 1024;
+constexpr std::uint64_t max_disk_size = std::uint64_t{64} << 40;  // 64 TiB: beyond is a typo
+constexpr std::uint64_t min_ram_mb = 64;
+
+std::optional<std::uint64_t> parse_id(std::string_view text) {
+  std::uint64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id == 0) return std::nullopt;
+  return id;
+}
+
+events::event make(std::uint64_t id, std::uint64_t version, std::string type, nlohmann::json payload) {
+  events::event e;
+  e.kind = "instance";
+  e.id = std::to_string(id);
+  e.version = version;
+  e.type = std::move(type);
+  e.schema = 1;
+  e.payload = std::move(payload);
+  return e;
+}
+
+// "cocoa" is the original's name for a local window on macOS.
+std::optional<std::string> normal_display(const std::string& d) {
+  if (d == "headless" || d == "vnc" || d == "gui") return d;
+  if (d == "cocoa") return std::string("gui");
+  return std::nullopt;
+}
+
+status check_resources(unsigned vcpu, std::uint64_t ram_mb, const host_limits& host) {
+  if (vcpu < 1) return error::invalid_argument("vcpu must be at least 1");
+  if (vcpu > host.cpus) {
+    return error::invalid_argument("vcpu " + std::to_string(vcpu) + " exceeds the host's " +
+                                   std::to_string(host.cpus) + " CPUs");
+  }
+  if (ram_mb < min_ram_mb) return error::invalid_argument("ram must be at least 64 MB");
+  if (host.ram_mb != 0 && ram_mb > host.ram_mb) {
+    return error::invalid_argument("ram " + std::to_string(ram_mb) + " MB exceeds the host's " +
+                                   std::to_string(host.ram_mb) + " MB");
+  }
+  return ok_status();
+}
+
+status check_image(const create_instance& c) {
+  const auto& m = c.image.minimums;
+  if (c.vcpu < m.min_cpu) {
+    return error::invalid_argument("image '" + c.image.name + "' needs at least " + std::to_string(m.min_cpu) + " vCPUs");
+  }
+  if (c.ram_mb < m.min_ram) {
+    return error::invalid_argument("image '" + c.image.name + "' needs at least " + std::to_string(m.min_ram) + " MB of RAM");
+  }
+  if (c.disk_size < c.image.virtual_size) {
+    return error::invalid_argument("disk size " + std::to_string(c.disk_size) + " is smaller than image '" +
+                                   c.image.name + "' (" + std::to_string(c.image.virtual_size) + " bytes)");
+  }
+  if (c.disk_size < m.min_space * mib) {
+    return error::invalid_argument("image '" + c.image.name + "' needs a disk of at least " +
+                                   std::to_string(m.min_space) + " MB");
+  }
+  if (c.disk_size > max_disk_size) return error::invalid_argument("disk size exceeds 64 TiB");
+  return ok_status();
+}
+
+// A static address sits inside the network, outside its DHCP range, on no address the network
+// itself uses, and is no other instance's.
+status check_static_ip(const machines& s, const network& n, const std::string& ip, std::uint64_t self) {
+  auto addr = parse_ipv4(ip);
+  if (!addr.ok()) return error::invalid_argument("static IPv4 '" + ip + "': " + addr.error().message());
+  if (!n.cidr.empty()) {
+    auto net = parse_cidr(n.cidr);
+    if (net.ok()) {
+      if (!contains(*net, *addr)) {
+        return error::invalid_argument("static IPv4 " + ip + " is outside network '" + n.name + "' (" + n.cidr + ")");
+      }
+      if (*addr == network_address(*net) || *addr == broadcast_address(*net)) {
+        return error::invalid_argument("static IPv4 " + ip + " is the network or broadcast address of " + n.cidr);
+      }
+    }
+  }
+  auto start = parse_ipv4(n.dhcp_start);
+  auto end = parse_ipv4(n.dhcp_end);
+  if (start.ok() && end.ok() && *addr >= *start && *addr <= *end) {
+    return error::invalid_argument("static IPv4 " + ip + " is inside the DHCP range of network '" + n.name +
+                                   "' (" + n.dhcp_start + " - " + n.dhcp_end + ")");
+  }
+  if (ip == n.gateway || ip == n.nameserver) {
+    return error::invalid_argument("static IPv4 " + ip + " is the gateway or nameserver of network '" + n.name + "'");
+  }
+  if (n.kind != network_kind::bridged) {
+    if (auto service = guest_service_address(n); service.ok() && *service == ip) {
+      return error::invalid_argument("static IPv4 " + ip + " is kaso's service address on network '" + n.name + "'");
+    }
+  }
+  for (const auto& [id, other] : s.instances.by_id) {
+    if (id != self && other.network_id == n.id && other.static_ip4 == ip) {
+      return error::conflict("static IPv4 " + ip + " is already used by instance '" + other.name + "'");
+    }
+  }
+  return ok_status();
+}
+
+status check_unique_host_resources(const machines& s, const create_instance& c) {
+  for (const auto& [id, other] : s.instances.by_id) {
+    if (other.mac == c.mac) return error::conflict("MAC " + c.mac + " is already used by '" + other.name + "'");
+    if (c.ssh_port != 0 && other.ssh_port == c.ssh_port) {
+      return error::conflict("SSH port " + std::to_string(c.ssh_port) + " is already used by '" + other.name + "'");
+    }
+  }
+  return ok_status();
+}
+
+result<const instance*> existing(const machines& s, std::string_view ref) {
+  const instance* i = s.instances.resolve(ref);
+  if (i == nullptr) return error::not_found("instance '" + std::string(ref) + "' does not exist");
+  return i;
+}
+
+result<const instance*> existing(const machines& s, std::uint64_t id) {
+  const instance* i = s.instances.find(id);
+  if (i == nullptr) return error::not_found("instance " + std::to_string(id) + " does not exist");
+  return i;
+}
+
+template <class T>
+void take(const nlohmann::json& p, const char* key, T& out) {
+  auto it = p.find(key);
+  if (it == p.end()) return;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (it->is_string()) out = it->template get<std::string>();
+  } else {
+    if (it->is_number_unsigned() || it->is_number_integer()) out = it->template get<T>();
+  }
+}
+
+void apply_fields(instance& i, const nlohmann::json& p) {
+  take(p, "name", i.name);
+  take(p, "path", i.path);
+  take(p, "image_id", i.image_id);
+  take(p, "network_id", i.network_id);
+  if (auto it = p.find("identity_ids"); it != p.end() && it->is_array()) {
+    i.identity_ids.clear();
+    for (const auto& v : *it) {
+      if (v.is_number_unsigned()) i.identity_ids.push_back(v.get<std::uint64_t>());
+    }
+  }
+  take(p, "vcpu", i.vcpu);
+  take(p, "ram", i.ram_mb);
+  take(p, "disk_size", i.disk_size);
+  take(p, "display", i.display);
+  take(p, "bootstrapper", i.bootstrapper);
+  take(p, "static_ip4", i.static_ip4);
+  take(p, "mac", i.mac);
+  take(p, "ssh_port", i.ssh_port);
+}
+
+void apply_lifecycle(instance& i, const events::event& e) {
+  const auto& p = e.payload;
+  if (e.type == "instance.starting") {
+    i.state = "starting";
+    i.message.clear();
+  } else if (e.type == "instance.started") {
+    i.state = "running";
+    take(p, "pid", i.pid);
+    take(p, "start_time", i.start_time);
+  } else if (e.type == "instance.start_failed") {
+    i.state = "stopped";
+    i.pid = 0;
+    take(p, "message", i.message);
+  } else if (e.type == "instance.stopping") {
+    i.state = "stopping";
+  } else if (e.type == "instance.stopped" || e.type == "instance.crashed") {
+    i.state = e.type == "instance.stopped" ? "stopped" : "crashed";
+    i.pid = 0;
+    i.last_exit = std::pair{p.value("exit_code", -1), p.value("signal", 0)};
+    i.message = e.type == "instance.crashed" ? "qemu " + (i.last_exit->second != 0
+                                                              ? "was killed by signal " + std::to_string(i.last_exit->second)
+                                                              : "exited with code " + std::to_string(i.last_exit->first))
+                                             : "";
+  } else if (e.type == "instance.phoned_home") {
+    phone_home_report r;
+    take(p, "hostname", r.hostname);
+    take(p, "ip", r.ip);
+    if (auto it = p.find("host_keys"); it != p.end() && it->is_object()) {
+      for (const auto& [k, v] : it->items()) {
+        if (v.is_string()) r.host_keys[k] = v.get<std::string>();
+      }
+    }
+    if (r.ip.empty() && i.phone_home) r.ip = i.phone_home->ip;  // reported earlier by the guest
+    r.time_us = e.time_us;
+    i.phone_home = std::move(r);
+  } else if (e.type == "instance.ip_reported") {
+    if (!i.phone_home) i.phone_home = phone_home_report{};
+    take(p, "ip", i.phone_home->ip);
+  }
+}
+
+}  // namespace
+
+const instance* instances::find(std::uint64_t id) const {
+  auto it = by_id.find(id);
+  return it == by_id.end() ? nullptr : &it->second;
+}
+
+const instance* instances::resolve(std::string_view ref) const {
+  if (auto it = id_by_name.find(std::string(ref)); it != id_by_name.end()) return find(it->second);
+  auto id = parse_id(ref);
+  return id ? find(*id) : nullptr;
+}
+
+result<std::vector<events::event>> decide(const machines& s, const create_instance& c) {
+  if (auto v = validate_name("instance", c.name); !v.ok()) return v.error();
+  if (s.instances.id_by_name.contains(c.name)) return error::already_exists("instance '" + c.name + "' already exists");
+  if (c.id < s.instances.next_id || s.instances.by_id.contains(c.id)) return error::internal("instance id taken");
+  if (auto v = check_resources(c.vcpu, c.ram_mb, c.host); !v.ok()) return v.error();
+  if (auto v = check_image(c); !v.ok()) return v.error();
+  auto display = normal_display(c.display);
+  if (!display) return error::invalid_argument("display must be headless, vnc, gui or cocoa");
+  const auto& b = c.bootstrapper;
+  if (b != "ci" && b != "ci-disk" && b != "ignition" && b != "none") {
+    return error::invalid_argument("bootstrapper must be ci, ci-disk, ignition or none");
+  }
+  const network* n = s.networks.resolve(c.network_ref);
+  if (n == nullptr) return error::not_found("network '" + c.network_ref + "' does not exist");
+  if (b == "ci" && n->kind == network_kind::bridged) {
+    return error::invalid_argument("the ci bootstrapper needs a host-only or shared network (kaso serves the seed there)");
+  }
+  if (!c.static_ip4.empty()) {
+    if (auto v = check_static_ip(s, *n, c.static_ip4, c.id); !v.ok()) return v.error();
+  }
+  if (auto v = check_unique_host_resources(s, c); !v.ok()) return v.error();
+  nlohmann::json p = {{"name", c.name},          {"path", c.path},
+                      {"image_id", c.image.id},  {"network_id", n->id},
+                      {"identity_ids", c.identity_ids}, {"vcpu", c.vcpu},
+                      {"ram", c.ram_mb},         {"disk_size", c.disk_size},
+                      {"display", *display},     {"bootstrapper", b},
+                      {"static_ip4", c.static_ip4}, {"mac", c.mac},
+                      {"ssh_port", c.ssh_port}};
+  return std::vector{make(c.id, 1, "instance.created", std::move(p))};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const modify_instance& c) {
+  auto found = existing(s, c.ref);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  const auto& ch = c.changes;
+  nlohmann::json p = nlohmann::json::object();
+  if (ch.name && *ch.name != i.name) {
+    if (auto v = validate_name("instance", *ch.name); !v.ok()) return v.error();
+    if (s.instances.id_by_name.contains(*ch.name)) return error::already_exists("instance '" + *ch.name + "' already exists");
+    p["name"] = *ch.name;
+  }
+  if (ch.vcpu || ch.ram_mb) {
+    if (auto v = check_resources(ch.vcpu.value_or(i.vcpu), ch.ram_mb.value_or(i.ram_mb), c.host); !v.ok()) return v.error();
+    if (ch.vcpu && *ch.vcpu != i.vcpu) p["vcpu"] = *ch.vcpu;
+    if (ch.ram_mb && *ch.ram_mb != i.ram_mb) p["ram"] = *ch.ram_mb;
+  }
+  if (ch.display) {
+    auto d = normal_display(*ch.display);
+    if (!d) return error::invalid_argument("display must be headless, vnc, gui or cocoa");
+    if (*d != i.display) p["display"] = *d;
+  }
+  if (p.empty()) return std::vector<events::event>{};
+  return std::vector{make(i.id, i.version + 1, "instance.modified", std::move(p))};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const remove_instance& c) {
+  auto found = existing(s, c.ref);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  if (i.state == "starting" || i.state == "running" || i.state == "stopping") {
+    return error::conflict("instance '" + i.name + "' is " + i.state + ": stop it first, or remove it with --force");
+  }
+  return std::vector{make(i.id, i.version + 1, "instance.removed", {{"name", i.name}})};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const start_instance& c) {
+  auto found = existing(s, c.ref);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  if (i.state == "starting" || i.state == "running" || i.state == "stopping") {
+    return error::conflict("instance '" + i.name + "' is already " + i.state);
+  }
+  return std::vector{make(i.id, i.version + 1, "instance.starting", nlohmann::json::object())};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const mark_started& c) {
+  auto found = existing(s, c.id);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  if (i.state != "starting") return error::conflict("instance '" + i.name + "' is not starting");
+  return std::vector{make(i.id, i.version + 1, "instance.started", {{"pid", c.pid}, {"start_time", c.start_time}})};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const mark_start_failed& c) {
+  auto found = existing(s, c.id);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  if (i.state != "starting") return error::conflict("instance '" + i.name + "' is not starting");
+  return std::vector{make(i.id, i.version + 1, "instance.start_failed", {{"message", c.message}})};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const stop_instance& c) {
+  auto found = existing(s, c.ref);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  if (i.state == "created" || i.state == "stopped" || i.state == "crashed") return std::vector<events::event>{};
+  if (i.state != "running") return error::conflict("instance '" + i.name + "' is " + i.state);
+  return std::vector{make(i.id, i.version + 1, "instance.stopping", {{"force", c.force}, {"timeout", c.timeout_s}})};
+}
+
+// A clean exit (status 0) is a stop: the guest powered off, or we asked. Anything else that was
+// not asked for is a crash.
+result<std::vector<events::event>> decide(const machines& s, const mark_exited& c) {
+  auto found = existing(s, c.id);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  if (i.state != "running" && i.state != "stopping" && i.state != "starting") return std::vector<events::event>{};
+  bool clean = c.signal == 0 && c.exit_code == 0;
+  bool requested = c.requested || i.state == "stopping";
+  if (clean || requested) {
+    std::string by = c.ended_by.empty() ? "guest" : c.ended_by;
+    return std::vector{make(i.id, i.version + 1, "instance.stopped",
+                            {{"exit_code", c.exit_code}, {"signal", c.signal}, {"ended_by", by}})};
+  }
+  return std::vector{make(i.id, i.version + 1, "instance.crashed", {{"exit_code", c.exit_code}, {"signal", c.signal}})};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const record_phone_home& c) {
+  auto found = existing(s, c.id);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  nlohmann::json keys = nlohmann::json::object();
+  for (const auto& [k, v] : c.report.host_keys) keys[k] = v;
+  return std::vector{make(i.id, i.version + 1, "instance.phoned_home",
+                          {{"hostname", c.report.hostname}, {"host_keys", keys}, {"ip", c.report.ip}})};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const record_ip_report& c) {
+  auto found = existing(s, c.id);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  if (auto v = parse_ipv4(c.ip); !v.ok()) return error::invalid_argument("reported address: " + v.error().message());
+  return std::vector{make(i.id, i.version + 1, "instance.ip_reported", {{"ip", c.ip}})};
+}
+
+result<std::vector<events::event>> decide(const machines& s, const create_network& c) { return decide(s.networks, c); }
+result<std::vector<events::event>> decide(const machines& s, const modify_network& c) { return decide(s.networks, c); }
+result<std::vector<events::event>> decide(const machines& s, const remove_network& c) { return decide(s.networks, c); }
+result<std::vector<events::event>> decide(const machines& s, const ensure_predefined_networks& c) {
+  return decide(s.networks, c);
+}
+
+void evolve(instances& s, const events::event& e) {
+  if (e.kind != "instance") return;
+  auto id = parse_id(e.id);
+  if (!id) return;
+  if (e.type == "instance.created") {
+    instance i;
+    i.id = *id;
+    apply_fields(i, e.payload);
+    i.version = e.version;
+    i.created_us = i.modified_us = e.time_us;
+    s.id_by_name[i.name] = *id;
+    s.by_id[*id] = std::move(i);
+    s.next_id = std::max(s.next_id, *id + 1);
+    return;
+  }
+  auto it = s.by_id.find(*id);
+  if (it == s.by_id.end()) return;
+  instance& i = it->second;
+  if (e.type == "instance.removed") {
+    s.id_by_name.erase(i.name);
+    s.by_id.erase(it);
+    return;
+  }
+  if (e.type == "instance.modified") {
+    std::string old_name = i.name;
+    apply_fields(i, e.payload);
+    if (i.name != old_name) {
+      s.id_by_name.erase(old_name);
+      s.id_by_name[i.name] = *id;
+    }
+  } else {
+    apply_lifecycle(i, e);
+  }
+  i.version = e.version;
+  i.modified_us = e.time_us;
+}
+
+void evolve(machines& s, const events::event& e) {
+  if (e.kind == "network" || e.kind == "instance") evolve(s.networks, e);
+  if (e.kind == "instance") evolve(s.instances, e);
+}
+
+instance_files files_of(const std::string& dir) {
+  return {dir,
+          dir + "/os.qcow2",
+          dir + "/seed.iso",
+          dir + "/cloud-init",
+          dir + "/config.ign",
+          dir + "/vm.sh",
+          dir + "/qmp.sock",
+          dir + "/console.sock",
+          dir + "/vnc.sock",
+          dir + "/guest.sock",
+          dir + "/qemu.log"};
+}
+
+nlohmann::json to_json(const instance& i) {
+  auto f = files_of(i.path);
+  nlohmann::json exit = nullptr;
+  if (i.last_exit) exit = {{"code", i.last_exit->first}, {"signal", i.last_exit->second}};
+  nlohmann::json home = nullptr;
+  if (i.phone_home) {
+    nlohmann::json keys = nlohmann::json::object();
+    for (const auto& [k, v] : i.phone_home->host_keys) keys[k] = v;
+    home = {{"ip", i.phone_home->ip},
+            {"hostname", i.phone_home->hostname},
+            {"host_keys", keys},
+            {"time", i.phone_home->time_us != 0 ? nlohmann::json(events::format_time(i.phone_home->time_us)) : nlohmann::json()}};
+  }
+  return {{"id", i.id},
+          {"name", i.name},
+          {"path", i.path},
+          {"image_id", i.image_id},
+          {"network_id", i.network_id},
+          {"identity_ids", i.identity_ids},
+          {"vcpu", i.vcpu},
+          {"ram", i.ram_mb},
+          {"disk_size", i.disk_size},
+          {"display", i.display},
+          {"bootstrapper", i.bootstrapper},
+          {"static_ip4", i.static_ip4},
+          {"mac", i.mac},
+          {"ssh_port", i.ssh_port},
+          {"state", i.state},
+          {"pid", i.pid},
+          {"exit", exit},
+          {"message", i.message},
+          {"phone_home", home},
+          {"os_disk_path", f.os_disk},
+          {"seed_path", i.bootstrapper == "ci-disk" ? f.seed_iso : (i.bootstrapper == "ignition" ? f.ignition : "")},
+          {"vm_script_path", f.vm_script},
+          {"qmp_socket", f.qmp_socket},
+          {"console_socket", f.console_socket},
+          {"vnc_socket", i.display == "vnc" ? f.vnc_socket : ""},
+          {"log_path", f.log},
+          {"version", i.version},
+          {"created", events::format_time(i.created_us)},
+          {"modified", events::format_time(i.modified_us)}};
+}
+
+}  // namespace kaso::domain

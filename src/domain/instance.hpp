@@ -1,0 +1,211 @@
+// Instances: virtual machines, each an overlay disk on an image, attached to one network, with the
+// identities allowed in. This file holds the read model, the commands, the pure deciders and the
+// pure fold, as for identities (identity.hpp). The instance manager actor resolves references
+// (image, identities), picks the id, MAC and SSH port, does the file and process I/O, and asks
+// these deciders before anything is written or started.
+//
+// Networks and instances are decided together (`machines`): a static address, a network's
+// removal and an instance's creation must see each other.
+//
+// Events (frozen type strings, schema 1, kind "instance"; see doc/event-log.md):
+//   instance.created      {name, path, image_id, network_id, identity_ids, vcpu, ram, disk_size,
+//                          display, bootstrapper, static_ip4, mac, ssh_port}
+//   instance.modified     {any of: name, vcpu, ram, display}
+//   instance.starting     {}
+//   instance.started      {pid, start_time}          start_time: /proc start time, for re-adoption
+//   instance.start_failed {message}
+//   instance.stopping     {force, timeout}
+//   instance.stopped      {exit_code, signal, ended_by}  ended_by: powerdown|quit|kill|guest
+//   instance.crashed      {exit_code, signal}
+//   instance.phoned_home  {hostname, host_keys{type: base64}, ip}
+//   instance.ip_reported  {ip}
+//   instance.removed      {name}
+//
+// Lifecycle (every change is one of the events above):
+//   state       start        stop             qemu exits on its own           remove
+//   created     starting     -                -                               removed
+//   starting    conflict     conflict         stopped (start_failed)          conflict
+//   running     conflict     stopping         stopped (exit 0) / crashed      conflict (force: stop first)
+//   stopping    conflict     conflict         stopped                         conflict
+//   stopped     starting     no-op            -                               removed
+//   crashed     starting     no-op            -                               removed
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/image.hpp"
+#include "domain/network.hpp"
+#include "events/event.hpp"
+#include "util/error.hpp"
+
+namespace kaso::domain {
+
+struct phone_home_report {
+  std::string hostname;
+  std::map<std::string, std::string> host_keys;  // "ssh-ed25519" -> "AAAA..."
+  std::string ip;
+  std::int64_t time_us = 0;
+  friend bool operator==(const phone_home_report&, const phone_home_report&) = default;
+};
+
+struct instance {
+  std::uint64_t id = 0;
+  std::string name;
+  std::string path;  // the instance directory; every file of the instance is inside it
+  std::uint64_t image_id = 0, network_id = 0;
+  std::vector<std::uint64_t> identity_ids;
+  unsigned vcpu = 1;
+  std::uint64_t ram_mb = 1024;
+  std::uint64_t disk_size = 0;  // bytes
+  std::string display = "headless";      // headless, vnc, gui
+  std::string bootstrapper = "ci-disk";  // ci, ci-disk, ignition, none
+  std::string static_ip4;
+  std::string mac;
+  std::uint16_t ssh_port = 0;  // 127.0.0.1 port forwarded to the guest's 22 (user networks); 0: none
+  std::string state = "created";
+  std::int64_t pid = 0;
+  std::uint64_t start_time = 0;
+  std::optional<std::pair<int, int>> last_exit;  // exit code, signal
+  std::string message;                            // why the last start failed or the instance crashed
+  std::optional<phone_home_report> phone_home;
+  std::uint64_t version = 0;
+  std::int64_t created_us = 0, modified_us = 0;
+  friend bool operator==(const instance&, const instance&) = default;
+};
+
+struct instances {
+  std::map<std::uint64_t, instance> by_id;
+  std::unordered_map<std::string, std::uint64_t> id_by_name;
+  std::uint64_t next_id = 1;  // never reused
+  friend bool operator==(const instances&, const instances&) = default;
+
+  const instance* find(std::uint64_t id) const;
+  const instance* resolve(std::string_view ref) const;  // a name, else a numeric id
+};
+
+// The read model the instance manager decides against.
+struct machines {
+  domain::networks networks;
+  domain::instances instances;
+  friend bool operator==(const machines&, const machines&) = default;
+};
+
+// What the decider needs to know of the image (the image manager owns images).
+struct image_facts {
+  std::uint64_t id = 0;
+  std::string name, path, format;
+  std::uint64_t virtual_size = 0;
+  image_minimums minimums;
+};
+
+struct host_limits {
+  unsigned cpus = 1;
+  std::uint64_t ram_mb = 0;
+};
+
+struct create_instance {
+  std::uint64_t id = 0;  // chosen by the manager: >= next_id and not pending elsewhere
+  std::string name;
+  std::string path;
+  unsigned vcpu = 1;
+  std::uint64_t ram_mb = 1024;
+  std::uint64_t disk_size = 0;
+  std::string display = "headless";
+  std::string bootstrapper = "ci-disk";
+  std::string static_ip4;
+  std::string network_ref;
+  std::vector<std::uint64_t> identity_ids;
+  std::string mac;
+  std::uint16_t ssh_port = 0;
+  image_facts image;
+  host_limits host;
+};
+
+struct instance_changes {
+  std::optional<std::string> name, display;
+  std::optional<unsigned> vcpu;
+  std::optional<std::uint64_t> ram_mb;
+};
+struct modify_instance {
+  std::string ref;
+  instance_changes changes;
+  host_limits host;
+};
+struct remove_instance {
+  std::string ref;
+};
+
+// Lifecycle commands. `ref` is resolved by the manager first; the deciders check the state.
+struct start_instance {
+  std::string ref;
+};
+struct mark_started {
+  std::uint64_t id = 0;
+  std::int64_t pid = 0;
+  std::uint64_t start_time = 0;
+};
+struct mark_start_failed {
+  std::uint64_t id = 0;
+  std::string message;
+};
+struct stop_instance {
+  std::string ref;
+  bool force = false;
+  unsigned timeout_s = 60;
+};
+// qemu ended: after a stop (`requested`) or on its own.
+struct mark_exited {
+  std::uint64_t id = 0;
+  int exit_code = -1;
+  int signal = 0;
+  std::string ended_by;  // powerdown, quit, kill; "guest" or "" when on its own
+  bool requested = false;
+};
+struct record_phone_home {
+  std::uint64_t id = 0;
+  phone_home_report report;
+};
+struct record_ip_report {
+  std::uint64_t id = 0;
+  std::string ip;
+};
+
+result<std::vector<events::event>> decide(const machines& s, const create_instance& c);
+result<std::vector<events::event>> decide(const machines& s, const modify_instance& c);
+result<std::vector<events::event>> decide(const machines& s, const remove_instance& c);
+result<std::vector<events::event>> decide(const machines& s, const start_instance& c);
+result<std::vector<events::event>> decide(const machines& s, const mark_started& c);
+result<std::vector<events::event>> decide(const machines& s, const mark_start_failed& c);
+result<std::vector<events::event>> decide(const machines& s, const stop_instance& c);
+result<std::vector<events::event>> decide(const machines& s, const mark_exited& c);
+result<std::vector<events::event>> decide(const machines& s, const record_phone_home& c);
+result<std::vector<events::event>> decide(const machines& s, const record_ip_report& c);
+
+// Network commands, decided against the instances too (see network.hpp).
+result<std::vector<events::event>> decide(const machines& s, const create_network& c);
+result<std::vector<events::event>> decide(const machines& s, const modify_network& c);
+result<std::vector<events::event>> decide(const machines& s, const remove_network& c);
+result<std::vector<events::event>> decide(const machines& s, const ensure_predefined_networks& c);
+
+void evolve(instances& s, const events::event& e);
+void evolve(machines& s, const events::event& e);
+
+// The files of an instance, all inside its directory.
+struct instance_files {
+  std::string dir, os_disk, seed_iso, seed_dir, ignition, vm_script, qmp_socket, console_socket,
+      vnc_socket, guest_socket, log;
+};
+instance_files files_of(const std::string& dir);
+
+// The API's view.
+nlohmann::json to_json(const instance& i);
+
+}  // namespace kaso::domain

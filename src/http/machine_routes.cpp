@@ -1,0 +1,200 @@
+// /api/v1/networks and /api/v1/instances: network and instance commands and queries. Bodies are
+// read strictly (unknown keys, wrong types and absurd numbers are refused here, before any actor
+// sees them); everything that needs state is checked by the deciders.
+#include "http/actor_answer.hpp"
+#include "http/api_context.hpp"
+#include "http/json_io.hpp"
+
+namespace kaso::http {
+namespace {
+
+constexpr std::uint64_t max_count = std::uint64_t{1} << 50;
+
+result<std::optional<std::uint64_t>> optional_number(const nlohmann::json& body, const char* key,
+                                                     std::uint64_t max = max_count) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::optional<std::uint64_t>{};
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::uint64_t>() > max) {
+    return error::invalid_argument(std::string("'") + key + "' must be an integer from 0 to " + std::to_string(max));
+  }
+  return std::optional<std::uint64_t>{it->get<std::uint64_t>()};
+}
+
+result<std::optional<bool>> optional_bool(const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::optional<bool>{};
+  if (!it->is_boolean()) return error::invalid_argument(std::string("'") + key + "' must be true or false");
+  return std::optional<bool>{it->get<bool>()};
+}
+
+// Reads each listed string member into its target.
+status read_strings(const nlohmann::json& body,
+                    std::initializer_list<std::pair<const char*, std::optional<std::string>*>> wanted) {
+  for (auto [key, out] : wanted) {
+    auto v = optional_string(body, key);
+    if (!v.ok()) return v.error();
+    *out = std::move(v.value());
+  }
+  return ok_status();
+}
+
+result<domain::network_fields> read_network(const httplib::Request& req, bool with_kind) {
+  auto body = with_kind ? parse_object(req, {"name", "kind", "cidr", "dhcp_start", "dhcp_end", "gateway",
+                                             "nameserver", "host_interface", "host_ip4", "bridge"})
+                        : parse_object(req, {"name", "cidr", "dhcp_start", "dhcp_end", "gateway", "nameserver",
+                                             "host_interface", "host_ip4", "bridge"});
+  if (!body.ok()) return body.error();
+  domain::network_fields f;
+  auto s = read_strings(*body, {{"name", &f.name}, {"kind", &f.kind}, {"cidr", &f.cidr}, {"dhcp_start", &f.dhcp_start},
+                                {"dhcp_end", &f.dhcp_end}, {"gateway", &f.gateway}, {"nameserver", &f.nameserver},
+                                {"host_interface", &f.host_interface}, {"host_ip4", &f.host_ip4}, {"bridge", &f.bridge}});
+  if (!s.ok()) return s.error();
+  return f;
+}
+
+result<actors::instance_request> read_instance(const httplib::Request& req) {
+  auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
+                                 "bootstrapper", "disk_size"});
+  if (!body.ok()) return body.error();
+  actors::instance_request r;
+  std::optional<std::string> name, network, image, static_ip4;
+  auto s = read_strings(*body, {{"name", &name}, {"network", &network}, {"image", &image}, {"static_ip4", &static_ip4},
+                                {"display", &r.display}, {"bootstrapper", &r.bootstrapper}});
+  if (!s.ok()) return s.error();
+  if (!name) return error::invalid_argument("an instance needs a name");
+  if (!network) return error::invalid_argument("an instance needs a network");
+  if (!image) return error::invalid_argument("an instance needs an image");
+  r.name = *name;
+  r.network = *network;
+  r.image = *image;
+  r.static_ip4 = static_ip4.value_or("");
+  auto vcpu = optional_number(*body, "vcpu", 4096);
+  auto ram = optional_number(*body, "ram", std::uint64_t{1} << 30);
+  auto disk = optional_number(*body, "disk_size");
+  for (const auto* v : {&vcpu, &ram, &disk}) {
+    if (!v->ok()) return v->error();
+  }
+  if (*vcpu) r.vcpu = static_cast<unsigned>(**vcpu);
+  r.ram_mb = *ram;
+  r.disk_size = *disk;
+  if (auto it = body->find("identities"); it != body->end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > 64) return error::invalid_argument("'identities' must be a list of up to 64 names or ids");
+    for (const auto& ref : *it) {
+      if (!ref.is_string() && !ref.is_number_unsigned()) return error::invalid_argument("'identities' holds names or ids");
+      r.identities.push_back(ref.is_string() ? ref.get<std::string>() : std::to_string(ref.get<std::uint64_t>()));
+    }
+  }
+  return r;
+}
+
+result<domain::modify_instance> read_instance_changes(const httplib::Request& req, std::string ref) {
+  auto body = parse_object(req, {"name", "vcpu", "ram", "display"});
+  if (!body.ok()) return body.error();
+  domain::modify_instance m;
+  m.ref = std::move(ref);
+  auto s = read_strings(*body, {{"name", &m.changes.name}, {"display", &m.changes.display}});
+  if (!s.ok()) return s.error();
+  auto vcpu = optional_number(*body, "vcpu", 4096);
+  if (!vcpu.ok()) return vcpu.error();
+  if (*vcpu) m.changes.vcpu = static_cast<unsigned>(**vcpu);
+  auto ram = optional_number(*body, "ram", std::uint64_t{1} << 30);
+  if (!ram.ok()) return ram.error();
+  m.changes.ram_mb = *ram;
+  return m;
+}
+
+// {timeout?: seconds, force?: bool}; an empty body means the defaults.
+result<actors::stop_request> read_stop(const httplib::Request& req, std::string ref) {
+  actors::stop_request r{std::move(ref)};
+  if (req.body.empty()) return r;
+  auto body = parse_object(req, {"timeout", "force"});
+  if (!body.ok()) return body.error();
+  auto timeout = optional_number(*body, "timeout", 3600);
+  if (!timeout.ok()) return timeout.error();
+  auto force = optional_bool(*body, "force");
+  if (!force.ok()) return force.error();
+  if (*timeout) r.timeout_s = static_cast<unsigned>(**timeout);
+  r.force = force->value_or(false);
+  return r;
+}
+
+// How long an HTTP thread waits for a stop: the guest's grace, then quit and kill.
+caf::timespan stop_bound(const actors::stop_request& r) {
+  return std::chrono::seconds(r.timeout_s + 60);
+}
+
+}  // namespace
+
+std::vector<route> machine_routes(const api_context& ctx) {
+  const std::string networks = "networks", instances = "instances";
+  return {
+      {"GET", "/api/v1/networks",
+       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, networks); }},
+      {"POST", "/api/v1/networks",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto f = read_network(rc.req, true);
+         if (!f.ok()) return write_error(res, f.error());
+         answer(ctx, res, 201, domain::create_network{std::move(*f)}, rc.who);
+       }},
+      {"GET", "/api/v1/networks/{ref}",
+       [=](const request_context& rc, httplib::Response& res) {
+         answer(ctx, res, 200, actors::get_atom_v, networks, rc.param);
+       }},
+      {"PATCH", "/api/v1/networks/{ref}",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto f = read_network(rc.req, false);
+         if (!f.ok()) return write_error(res, f.error());
+         answer(ctx, res, 200, domain::modify_network{rc.param, std::move(*f)}, rc.who);
+       }},
+      {"DELETE", "/api/v1/networks/{ref}",
+       [=](const request_context& rc, httplib::Response& res) {
+         answer(ctx, res, 200, domain::remove_network{rc.param}, rc.who);
+       }},
+      {"GET", "/api/v1/instances",
+       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, instances); }},
+      {"POST", "/api/v1/instances",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto r = read_instance(rc.req);
+         if (!r.ok()) return write_error(res, r.error());
+         answer_within(ctx, std::chrono::minutes(6), res, 201, std::move(*r), rc.who);
+       }},
+      {"GET", "/api/v1/instances/{ref}",
+       [=](const request_context& rc, httplib::Response& res) {
+         answer(ctx, res, 200, actors::get_atom_v, instances, rc.param);
+       }},
+      {"PATCH", "/api/v1/instances/{ref}",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto m = read_instance_changes(rc.req, rc.param);
+         if (!m.ok()) return write_error(res, m.error());
+         answer(ctx, res, 200, std::move(*m), rc.who);
+       }},
+      {"DELETE", "/api/v1/instances/{ref}",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto force = rc.req.get_param_value("force");
+         if (!force.empty() && force != "true" && force != "false") {
+           return write_error(res, error::invalid_argument("force must be true or false"));
+         }
+         answer_within(ctx, std::chrono::seconds(120), res, 200, actors::remove_instance_request{rc.param, force == "true"},
+                       rc.who);
+       }},
+      {"POST", "/api/v1/instances/{ref}/start",
+       [=](const request_context& rc, httplib::Response& res) {
+         answer_within(ctx, std::chrono::seconds(90), res, 200, actors::start_atom_v, rc.param, rc.who);
+       }},
+      {"POST", "/api/v1/instances/{ref}/stop",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto r = read_stop(rc.req, rc.param);
+         if (!r.ok()) return write_error(res, r.error());
+         answer_within(ctx, stop_bound(*r), res, 200, std::move(*r), rc.who);
+       }},
+      {"POST", "/api/v1/instances/{ref}/restart",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto r = read_stop(rc.req, rc.param);
+         if (!r.ok()) return write_error(res, r.error());
+         auto bound = stop_bound(*r) + std::chrono::seconds(90);
+         answer_within(ctx, bound, res, 200, actors::restart_atom_v, std::move(*r), rc.who);
+       }},
+  };
+}
+
+}  // namespace kaso::http

@@ -1,0 +1,265 @@
+// Instance deciders and folds, given/when/then: every check before anything is written (image
+// minimums, disk size, static address rules, unique name/MAC/port), the lifecycle state machine
+// (instance.hpp's table), clean poweroff vs crash, and network use. Issue #4.
+#include "domain/instance.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kaso::domain {
+namespace {
+
+struct scenario {
+  machines state;
+  std::uint64_t seq = 0;
+  void given(std::vector<events::event> evs) {
+    for (auto& e : evs) {
+      e.seq = ++seq;
+      e.time_us = static_cast<std::int64_t>(seq);
+      evolve(state, e);
+    }
+  }
+  template <class C>
+  std::vector<events::event> when_ok(const C& c) {
+    auto r = decide(state, c);
+    EXPECT_TRUE(r.ok()) << r.error().to_string();
+    if (!r.ok()) return {};
+    given(r.value());
+    return r.value();
+  }
+  template <class C>
+  error when_refused(const C& c) {
+    auto r = decide(state, c);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? error::internal("accepted") : r.error();
+  }
+  std::uint64_t next_id() const { return state.instances.next_id; }
+};
+
+scenario with_default_networks() {
+  scenario s;
+  s.when_ok(ensure_predefined_networks{});
+  return s;
+}
+
+create_instance vm(const scenario& s, std::string name) {
+  create_instance c;
+  c.id = s.next_id();
+  c.name = name;
+  c.path = "/var/kaso/instances/" + name;
+  c.vcpu = 2;
+  c.ram_mb = 2048;
+  c.disk_size = std::uint64_t{10} << 30;
+  c.network_ref = "default_host_network";
+  c.identity_ids = {1};
+  c.mac = "52:54:00:00:00:" + std::to_string(10 + c.id);
+  c.ssh_port = static_cast<std::uint16_t>(40000 + c.id);
+  c.image = {1, "jammy", "/var/kaso/images/1.qcow2", "qcow2", std::uint64_t{2} << 30, {1, 512, 2048}};
+  c.host = {4, 8192};
+  return c;
+}
+
+std::vector<std::string> types(const std::vector<events::event>& evs) {
+  std::vector<std::string> out;
+  for (const auto& e : evs) out.push_back(e.type);
+  return out;
+}
+
+TEST(instance, created_with_everything_it_needs_recorded) {
+  auto s = with_default_networks();
+  auto evs = s.when_ok(vm(s, "vm1"));
+  ASSERT_EQ(types(evs), std::vector<std::string>{"instance.created"});
+  const auto& p = evs[0].payload;
+  EXPECT_EQ(p["name"], "vm1");
+  EXPECT_EQ(p["image_id"], 1u);
+  EXPECT_EQ(p["network_id"], s.state.networks.resolve("default_host_network")->id);
+  const auto* i = s.state.instances.resolve("vm1");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(i->state, "created");
+  EXPECT_EQ(i->disk_size, std::uint64_t{10} << 30);
+  EXPECT_EQ(i->mac, "52:54:00:00:00:11");
+  EXPECT_EQ(s.state.instances.resolve("1"), i) << "ids address it too";
+  EXPECT_TRUE(s.state.networks.resolve("default_host_network")->used_by.contains(i->id));
+  auto json = to_json(*i);
+  EXPECT_EQ(json["os_disk_path"], "/var/kaso/instances/vm1/os.qcow2");
+  EXPECT_EQ(json["seed_path"], "/var/kaso/instances/vm1/seed.iso");
+}
+
+TEST(instance, refused_before_anything_is_written) {
+  auto s = with_default_networks();
+  s.when_ok(vm(s, "vm1"));
+  auto c = vm(s, "vm1");
+  EXPECT_EQ(s.when_refused(c).code(), errc::already_exists);
+  for (auto bad : {"../x", "a/b", "", "-x", std::string(64, 'a').c_str(), "a\nb"}) {
+    c = vm(s, bad);
+    EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument) << bad;
+  }
+  c = vm(s, "small");
+  c.disk_size = std::uint64_t{1} << 30;
+  EXPECT_NE(s.when_refused(c).message().find("smaller than image"), std::string::npos);
+  c = vm(s, "tiny-ram");
+  c.ram_mb = 256;
+  EXPECT_NE(s.when_refused(c).message().find("512 MB"), std::string::npos);
+  c = vm(s, "greedy");
+  c.vcpu = 64;
+  EXPECT_NE(s.when_refused(c).message().find("exceeds the host"), std::string::npos);
+  c = vm(s, "hog");
+  c.ram_mb = 1 << 20;
+  EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument);
+  c = vm(s, "absurd");
+  c.disk_size = std::uint64_t{1} << 60;
+  EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument);
+  c = vm(s, "nowhere");
+  c.network_ref = "nope";
+  EXPECT_EQ(s.when_refused(c).code(), errc::not_found);
+  c = vm(s, "strange");
+  c.bootstrapper = "cloudbase";
+  EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument);
+  c = vm(s, "blind");
+  c.display = "sdl";
+  EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument);
+  c = vm(s, "twin");
+  c.mac = s.state.instances.resolve("vm1")->mac;
+  EXPECT_EQ(s.when_refused(c).code(), errc::conflict);
+  c = vm(s, "port-thief");
+  c.ssh_port = s.state.instances.resolve("vm1")->ssh_port;
+  EXPECT_EQ(s.when_refused(c).code(), errc::conflict);
+  EXPECT_EQ(s.state.instances.by_id.size(), 1u) << "nothing was created by a refused command";
+}
+
+TEST(instance, static_address_rules) {
+  auto s = with_default_networks();
+  auto c = vm(s, "fixed");
+  c.static_ip4 = "172.16.4.5";
+  s.when_ok(c);
+  struct bad_ip {
+    const char* ip;
+    const char* why;
+  };
+  for (auto [ip, why] : {bad_ip{"172.16.5.5", "outside network"}, bad_ip{"172.16.4.20", "inside the DHCP range"},
+                         bad_ip{"172.16.4.0", "network or broadcast"}, bad_ip{"172.16.4.255", "network or broadcast"},
+                         bad_ip{"172.16.4.1", "gateway or nameserver"}, bad_ip{"172.16.4.5", "already used"},
+                         bad_ip{"172.16.004.6", ""}, bad_ip{"172.16.4", ""}, bad_ip{"172.16.4.6/24", ""}}) {
+    auto d = vm(s, "other");
+    d.static_ip4 = ip;
+    auto e = s.when_refused(d);
+    EXPECT_NE(e.message().find(why), std::string::npos) << ip << ": " << e.message();
+  }
+  auto service = guest_service_address(*s.state.networks.resolve("default_host_network"));
+  ASSERT_TRUE(service.ok());
+  auto d = vm(s, "other");
+  d.static_ip4 = *service;
+  EXPECT_NE(s.when_refused(d).message().find("service address"), std::string::npos);
+  d.static_ip4 = "172.16.4.6";
+  s.when_ok(d);
+}
+
+TEST(instance, ci_needs_a_network_where_kaso_serves_the_seed) {
+  auto s = with_default_networks();
+  auto c = vm(s, "netboot");
+  c.bootstrapper = "ci";
+  c.network_ref = "default_bridged_network";
+  EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument);
+  c.network_ref = "default_host_network";
+  s.when_ok(c);
+}
+
+TEST(instance, lifecycle_follows_the_table) {
+  auto s = with_default_networks();
+  s.when_ok(vm(s, "vm1"));
+  std::uint64_t id = s.state.instances.resolve("vm1")->id;
+  auto state = [&] { return s.state.instances.find(id)->state; };
+  EXPECT_TRUE(s.when_ok(stop_instance{"vm1"}).empty()) << "stopping a created instance changes nothing";
+  s.when_ok(start_instance{"vm1"});
+  EXPECT_EQ(state(), "starting");
+  EXPECT_EQ(s.when_refused(start_instance{"vm1"}).code(), errc::conflict);
+  EXPECT_EQ(s.when_refused(remove_instance{"vm1"}).code(), errc::conflict);
+  s.when_ok(mark_started{id, 4242, 77});
+  EXPECT_EQ(state(), "running");
+  EXPECT_EQ(s.state.instances.find(id)->pid, 4242);
+  s.when_ok(stop_instance{"vm1", false, 60});
+  EXPECT_EQ(state(), "stopping");
+  auto stopped = s.when_ok(mark_exited{id, 0, 0, "powerdown", true});
+  EXPECT_EQ(types(stopped), std::vector<std::string>{"instance.stopped"});
+  EXPECT_EQ(stopped[0].payload["ended_by"], "powerdown");
+  EXPECT_EQ(state(), "stopped");
+  EXPECT_EQ(s.state.instances.find(id)->pid, 0);
+  EXPECT_TRUE(s.when_ok(mark_exited{id, 0, 0, "", false}).empty()) << "a late exit report changes nothing";
+  s.when_ok(start_instance{"vm1"});
+  s.when_ok(mark_start_failed{id, "qemu: could not open disk"});
+  EXPECT_EQ(state(), "stopped");
+  EXPECT_EQ(s.state.instances.find(id)->message, "qemu: could not open disk");
+  auto removed = s.when_ok(remove_instance{"vm1"});
+  EXPECT_EQ(types(removed), std::vector<std::string>{"instance.removed"});
+  EXPECT_EQ(s.state.instances.resolve("vm1"), nullptr);
+  EXPECT_TRUE(s.state.networks.resolve("default_host_network")->used_by.empty());
+}
+
+TEST(instance, a_clean_guest_poweroff_is_a_stop_and_a_kill_is_a_crash) {
+  auto s = with_default_networks();
+  s.when_ok(vm(s, "vm1"));
+  std::uint64_t id = s.state.instances.resolve("vm1")->id;
+  s.when_ok(start_instance{"vm1"});
+  s.when_ok(mark_started{id, 10, 1});
+  auto poweroff = s.when_ok(mark_exited{id, 0, 0, "", false});
+  EXPECT_EQ(types(poweroff), std::vector<std::string>{"instance.stopped"});
+  EXPECT_EQ(poweroff[0].payload["ended_by"], "guest");
+  s.when_ok(start_instance{"vm1"});
+  s.when_ok(mark_started{id, 11, 2});
+  auto killed = s.when_ok(mark_exited{id, -1, 9, "", false});
+  EXPECT_EQ(types(killed), std::vector<std::string>{"instance.crashed"});
+  const auto* i = s.state.instances.find(id);
+  EXPECT_EQ(i->state, "crashed");
+  EXPECT_EQ(i->last_exit, (std::pair{-1, 9}));
+  EXPECT_NE(i->message.find("signal 9"), std::string::npos);
+  s.when_ok(start_instance{"vm1"});
+  EXPECT_EQ(s.state.instances.find(id)->state, "starting") << "a crashed instance can be started again";
+}
+
+TEST(instance, phone_home_and_address_reports_are_shown) {
+  auto s = with_default_networks();
+  s.when_ok(vm(s, "vm1"));
+  std::uint64_t id = s.state.instances.resolve("vm1")->id;
+  s.when_ok(record_ip_report{id, "172.16.4.10"});
+  EXPECT_EQ(s.when_refused(record_ip_report{id, "not an ip"}).code(), errc::invalid_argument);
+  phone_home_report r;
+  r.hostname = "vm1";
+  r.host_keys["ssh-ed25519"] = "AAAAC3NzaC1lZDI1NTE5AAAAIG";
+  s.when_ok(record_phone_home{id, r});
+  auto json = to_json(*s.state.instances.find(id));
+  EXPECT_EQ(json["phone_home"]["ip"], "172.16.4.10");
+  EXPECT_EQ(json["phone_home"]["hostname"], "vm1");
+  EXPECT_EQ(json["phone_home"]["host_keys"]["ssh-ed25519"], "AAAAC3NzaC1lZDI1NTE5AAAAIG");
+}
+
+TEST(instance, a_network_in_use_cannot_be_removed) {
+  auto s = with_default_networks();
+  s.when_ok(vm(s, "vm1"));
+  auto e = s.when_refused(remove_network{"default_host_network"});
+  EXPECT_EQ(e.code(), errc::conflict);
+  EXPECT_NE(e.message().find("vm1"), std::string::npos);
+  s.when_ok(remove_instance{"vm1"});
+  s.when_ok(remove_network{"default_host_network"});
+}
+
+TEST(instance, modify_checks_and_records_only_changes) {
+  auto s = with_default_networks();
+  s.when_ok(vm(s, "vm1"));
+  s.when_ok(vm(s, "vm2"));
+  host_limits host{4, 8192};
+  EXPECT_TRUE(s.when_ok(modify_instance{"vm1", {std::nullopt, std::nullopt, 2u, std::nullopt}, host}).empty());
+  EXPECT_EQ(s.when_refused(modify_instance{"vm1", {"vm2", std::nullopt, std::nullopt, std::nullopt}, host}).code(),
+            errc::already_exists);
+  EXPECT_EQ(s.when_refused(modify_instance{"vm1", {std::nullopt, std::nullopt, 99u, std::nullopt}, host}).code(),
+            errc::invalid_argument);
+  auto evs = s.when_ok(modify_instance{"vm1", {"web", "cocoa", 3u, 4096}, host});
+  ASSERT_EQ(types(evs), std::vector<std::string>{"instance.modified"});
+  const auto* i = s.state.instances.resolve("web");
+  ASSERT_NE(i, nullptr);
+  EXPECT_EQ(i->display, "gui");
+  EXPECT_EQ(i->vcpu, 3u);
+  EXPECT_EQ(i->ram_mb, 4096u);
+  EXPECT_EQ(s.state.instances.resolve("vm1"), nullptr);
+}
+
+}  // namespace
+}  // namespace kaso::domain
