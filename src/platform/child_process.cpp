@@ -58,6 +58,14 @@ result<unique_fd> open_output(const std::filesystem::path& log_file) {
     detail::report_errno_and_exit(report_fd);
   }
   detail::cloexec_from_3(max_fd);
+  // A server started with sudo acts as the owning user with only its effective ids; the child
+  // gives up the real and saved root ids too, so qemu cannot regain root.
+  const uid_t uid = ::geteuid();
+  const gid_t gid = ::getegid();
+  if ((::getuid() != uid || ::getgid() != gid) &&
+      (::setresgid(gid, gid, gid) != 0 || ::setresuid(uid, uid, uid) != 0)) {
+    detail::report_errno_and_exit(report_fd);
+  }
   ::execve(program, argv, environ);
   detail::report_errno_and_exit(report_fd);
 }

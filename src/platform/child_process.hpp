@@ -5,7 +5,9 @@
 // the terminal's signals; while the server lives the process stays our direct child, and
 // wait_exit reaps it the moment it ends (PID 1 here reaps orphans only every 1.5-2 s). After a
 // server restart the process is no longer our child: adopt() opens a pidfd on it, which reports
-// the exit as it happens, but its exit status cannot be read.
+// the exit as it happens, but its exit status cannot be read. A child of a process whose effective
+// ids differ from its real ones (a server started with sudo, acting as the owning user) gets the
+// effective ids as real and saved ids too: it cannot regain root.
 //
 // Thread safety: the free functions may run on any thread, several at once, and block only where
 // their comments say so (wait_exit; spawn_detached forks and waits for the exec). Call the

@@ -37,6 +37,33 @@ std::string status_line(pid_t pid, const std::string& key) {
   return {};
 }
 
+// Issue #7: a server run with sudo acts as the owning user with its effective ids only; the qemu
+// it starts must not keep the real or saved root ids.
+TEST(spawn_detached, a_child_of_a_server_acting_as_a_user_keeps_no_root_id) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to act as another user";
+  scratch_dir dir;
+  ::chmod(dir.file("").c_str(), 0777);
+  const uid_t nobody = 65534;
+  const gid_t nogroup = 65534;
+  pid_t server = ::fork();
+  ASSERT_GE(server, 0);
+  if (server == 0) {
+    // The server's situation after act_as: real uid root, effective uid the user.
+    if (::setegid(nogroup) != 0 || ::seteuid(nobody) != 0) ::_exit(10);
+    auto child = spawn_detached({"sh", "-c", "grep -E '^(Uid|Gid):' /proc/self/status"},
+                                {dir.file("ids.log")});
+    if (!child.ok()) ::_exit(11);
+    auto end = wait_exit(*child, 10s);
+    ::_exit(end.ok() && end->exited && end->code == 0 ? 0 : 12);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(server, &status, 0), server);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  auto ids = read_text(dir.file("ids.log"));
+  EXPECT_EQ(ids, "Uid:\t65534\t65534\t65534\t65534\nGid:\t65534\t65534\t65534\t65534\n");
+}
+
 TEST(spawn_detached, reports_the_exit_code_and_keeps_it) {
   auto child = spawn_detached({"sh", "-c", "exit 3"}, {});
   ASSERT_TRUE(child.ok()) << child.error().to_string();
