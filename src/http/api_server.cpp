@@ -1,9 +1,13 @@
 #include "http/api_server.hpp"
 
+#include <grp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -113,7 +117,30 @@ void install_routes(httplib::Server& server, const api_context& ctx, const std::
 
 }  // namespace
 
-status api_server::listen_unix(const std::filesystem::path& socket) {
+namespace {
+
+// Gives the socket (bound at `bound`, a private name) and its directory to `group`, then moves
+// it to `socket`: it never exists at its public name with other permissions. The directory gets
+// only traverse rights for the group (0710): members reach the socket, not the files.
+status share_with_group(const std::filesystem::path& bound, const std::filesystem::path& socket,
+                        const std::string& group) {
+  const struct group* g = ::getgrnam(group.c_str());
+  if (g == nullptr) return error::invalid_argument("socket_group '" + group + "' does not exist");
+  auto dir = socket.parent_path();
+  if (::chown(bound.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0 || ::chmod(bound.c_str(), 0770) != 0 ||
+      ::chown(dir.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0 || ::chmod(dir.c_str(), 0710) != 0) {
+    return error::permission_denied("cannot give the socket to group '" + group + "' (is the owning user a member?): " +
+                                    std::strerror(errno));
+  }
+  if (::rename(bound.c_str(), socket.c_str()) != 0) {
+    return error::io_error("cannot move the socket to " + socket.string() + ": " + std::strerror(errno));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+status api_server::listen_unix(const std::filesystem::path& socket, const std::string& group) {
   if (socket.string().size() >= sizeof(sockaddr_un::sun_path)) {
     return error::invalid_argument("socket path is too long for a Unix socket: " + socket.string());
   }
@@ -129,8 +156,16 @@ status api_server::listen_unix(const std::filesystem::path& socket) {
   l->socket_path = socket;
   install_routes(l->server, ctx_, l->origin);
   l->server.set_address_family(AF_UNIX);
-  if (!l->server.bind_to_port(socket.string(), 80)) {
-    return error::io_error("cannot listen on " + socket.string());
+  auto bound = group.empty() ? socket : socket.parent_path() / ".kaso.sock.new";
+  if (!group.empty()) std::filesystem::remove(bound, ec);
+  if (!l->server.bind_to_port(bound.string(), 80)) {
+    return error::io_error("cannot listen on " + bound.string());
+  }
+  if (!group.empty()) {
+    if (auto s = share_with_group(bound, socket, group); !s.ok()) {
+      std::filesystem::remove(bound, ec);
+      return s;
+    }
   }
   start(*l);
   listeners_.push_back(std::move(l));

@@ -23,7 +23,9 @@ class api_server {
   // Binds `socket` (a stale socket file left by a dead server is replaced) and serves in a
   // thread. The socket's permissions come from the process umask and its directory's mode, set
   // before this call: the file is never chmod-ed after it accepts connections.
-  status listen_unix(const std::filesystem::path& socket);
+  // `group` non-empty: members of that group may connect too (socket 0770, its directory 0710,
+  // both of that group); the owning user must be a member.
+  status listen_unix(const std::filesystem::path& socket, const std::string& group = "");
 
   // Binds host:port and serves in a thread. Every request must carry `Authorization: Bearer
   // <token>`; a missing or wrong token is answered 401 before any route runs.

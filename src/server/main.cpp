@@ -175,7 +175,7 @@ int run(const options& opts) {
         listening = api.listen_tcp(cfg.default_server_host, cfg.default_server_port, token.value());
       }
     }
-    if (listening.ok()) listening = api.listen_unix(cfg.socket_path());
+    if (listening.ok()) listening = api.listen_unix(cfg.socket_path(), cfg.socket_group);
     if (!listening.ok()) {
       exit_code = fail(listening.error().message());
     } else {

@@ -58,6 +58,38 @@ TEST(access_it, another_local_user_cannot_connect) {
   EXPECT_EQ(connect_errno_as(geteuid(), getegid(), s.socket()), 0) << "the owner still can";
 }
 
+// socket_group: members of the group connect as well, nobody else does. Issue #7.
+TEST(access_it, members_of_the_socket_group_may_connect) {
+  if (geteuid() != 0) GTEST_FAIL() << "this test needs root to act as other users";
+  const passwd* nobody = getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  const group* nogroup = getgrgid(nobody->pw_gid);
+  ASSERT_NE(nogroup, nullptr);
+  server_harness s;
+  s.write_config({{"socket_group", nogroup->gr_name}});
+  s.start();
+  std::filesystem::permissions(s.root(), std::filesystem::perms(0755));
+  struct stat st {};
+  ASSERT_EQ(stat(s.socket().c_str(), &st), 0);
+  EXPECT_EQ(st.st_gid, nogroup->gr_gid);
+  EXPECT_EQ(st.st_mode & 0777, 0770u);
+  ASSERT_EQ(stat(s.state_path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0710u) << "members may reach the socket, not list the files";
+  EXPECT_EQ(connect_errno_as(nobody->pw_uid, nobody->pw_gid, s.socket()), 0) << "a member connects";
+  EXPECT_EQ(connect_errno_as(nobody->pw_uid, nobody->pw_gid + 1000, s.socket()), EACCES) << "a non-member does not";
+  EXPECT_FALSE(std::filesystem::exists(s.state_path() / ".kaso.sock.new")) << "no socket left at its private name";
+}
+
+TEST(access_it, an_unknown_socket_group_stops_the_server_with_a_clear_error) {
+  server_harness s;
+  s.write_config({{"socket_group", "no-such-group-here"}});
+  auto r = platform::run_process({KASO_SERVER_BIN, "-c", s.config_file().string(), "-p", s.state_path().string()},
+                                 std::chrono::seconds(20));
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->exit_code, 0);
+  EXPECT_NE(r->stderr_text.find("socket_group 'no-such-group-here' does not exist"), std::string::npos) << r->stderr_text;
+}
+
 }  // namespace
 }  // namespace kaso::testing
 
