@@ -17,7 +17,6 @@ namespace {
 
 constexpr std::string_view api_base = "/api/v1";
 constexpr time_t connect_timeout_s = 5;
-constexpr time_t read_timeout_s = 60;
 
 // Why a connection to a Unix socket failed: httplib only says "Connection", so look at the file.
 std::string unix_socket_problem(const std::filesystem::path& socket) {
@@ -27,7 +26,7 @@ std::string unix_socket_problem(const std::filesystem::path& socket) {
   return "connection refused (is kaso-server running?)";
 }
 
-error transport_error(httplib::Error e, const endpoint& server) {
+error transport_error(httplib::Error e, const endpoint& server, std::chrono::seconds read_timeout) {
   const std::string where = "kaso-server at " + server.to_string();
   switch (e) {
     case httplib::Error::Connection: {
@@ -41,7 +40,7 @@ error transport_error(httplib::Error e, const endpoint& server) {
                             std::to_string(connect_timeout_s) + " s");
     case httplib::Error::Read:
       return error::unavailable(where + " closed the connection or did not answer within " +
-                                std::to_string(read_timeout_s) + " s");
+                                std::to_string(read_timeout.count()) + " s");
     case httplib::Error::Write:
       return error::unavailable("cannot send the request to " + where);
     default:
@@ -104,8 +103,8 @@ struct api_client::impl {
              server.how == endpoint::kind::unix_socket ? 80 : server.port) {
     if (server.how == endpoint::kind::unix_socket) http.set_address_family(AF_UNIX);
     http.set_connection_timeout(connect_timeout_s, 0);
-    http.set_read_timeout(read_timeout_s, 0);
-    http.set_write_timeout(read_timeout_s, 0);
+    http.set_read_timeout(read_timeout);
+    http.set_write_timeout(default_read_timeout);
     http.set_url_encode(false);  // paths arrive encoded (url.hpp)
     http.set_default_headers({{"Accept", "application/json"}});
     if (!token.empty()) http.set_bearer_token_auth(token);
@@ -114,11 +113,12 @@ struct api_client::impl {
   template <class Send>
   result<nlohmann::json> request(const std::string& path, Send&& send) {
     httplib::Result r = send(std::string(api_base) + path);
-    if (!r) return transport_error(r.error(), server);
+    if (!r) return transport_error(r.error(), server, read_timeout);
     return interpret(r.value());
   }
 
   endpoint server;
+  std::chrono::seconds read_timeout = default_read_timeout;
   httplib::Client http;
 };
 
@@ -127,6 +127,11 @@ api_client::api_client(endpoint server, std::string bearer_token)
 api_client::~api_client() = default;
 api_client::api_client(api_client&&) noexcept = default;
 api_client& api_client::operator=(api_client&&) noexcept = default;
+
+void api_client::set_read_timeout(std::chrono::seconds timeout) {
+  impl_->read_timeout = timeout;
+  impl_->http.set_read_timeout(timeout);
+}
 
 const endpoint& api_client::server() const { return impl_->server; }
 

@@ -1,12 +1,14 @@
 // api_client: the CLI's one door to kaso-server's HTTP API (/api/v1), over the Unix socket or the
 // loopback TCP listener. Every answer becomes a value: the JSON of a 2xx answer, or a kaso::error
 // carrying the server's own `error.code` and `error.message`, or one that says the server could
-// not be reached. Timeouts are finite: 5 s to connect, 60 s to read an answer.
+// not be reached. Timeouts are finite: 5 s to connect, 60 s to read an answer unless the caller
+// waits longer for a request the server answers only once slow work is done (set_read_timeout).
 //
 // Nothing happens on construction; each call is one request on a fresh connection. Not thread
 // safe: one thread (the CLI's) uses an instance.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -19,6 +21,8 @@ namespace kaso::cli {
 
 class api_client {
  public:
+  static constexpr std::chrono::seconds default_read_timeout{60};
+
   // `bearer_token`, when not empty, is sent as `Authorization: Bearer <token>`.
   explicit api_client(endpoint server, std::string bearer_token = {});
   ~api_client();
@@ -30,6 +34,11 @@ class api_client {
   result<nlohmann::json> post(const std::string& path, const nlohmann::json& body);
   result<nlohmann::json> patch(const std::string& path, const nlohmann::json& body);
   result<nlohmann::json> del(const std::string& path);
+
+  // How long each later request waits for its answer (default_read_timeout until set), for a
+  // request the server answers only once slow work is done (creating, stopping an instance).
+  // REQUIRES: timeout > 0.
+  void set_read_timeout(std::chrono::seconds timeout);
 
   const endpoint& server() const;
 

@@ -6,6 +6,10 @@
 #include "cli/identity/view.hpp"
 #include "cli/image/verbs.hpp"
 #include "cli/image/view.hpp"
+#include "cli/instance/verbs.hpp"
+#include "cli/instance/view.hpp"
+#include "cli/network/verbs.hpp"
+#include "cli/network/view.hpp"
 #include "cli/server/verbs.hpp"
 #include "cli/task/verbs.hpp"
 #include "cli/task/view.hpp"
@@ -17,6 +21,8 @@ const std::vector<group_info>& command_groups() {
   static const std::vector<group_info> groups{
       {"identity", "Manage identities: the users who may log in to instances"},
       {"image", "Manage images: the disks instances are created from"},
+      {"network", "Manage networks: what instances are attached to"},
+      {"instance", "Manage instances: the virtual machines"},
       {"task", "Follow background tasks: image downloads and imports"},
       {"events", "Read the event log"},
       {"server", "Ask kaso-server about itself"},
@@ -42,6 +48,22 @@ std::vector<std::unique_ptr<command>> make_commands() {
   all.push_back(image::make_modify());
   all.push_back(make_remove_verb({"image", "Remove an image", "/images"}));
   all.push_back(image::make_catalogue());
+  all.push_back(make_list_verb({"network", "List networks", "/networks", network::list_table}));
+  all.push_back(make_get_verb({"network", "Show one network", object_target("network"),
+                               "/networks", network::fields_of}));
+  all.push_back(network::make_create());
+  all.push_back(network::make_modify());
+  all.push_back(make_remove_verb({"network", "Remove a network", "/networks"}));
+  all.push_back(make_list_verb({"instance", "List instances", "/instances", instance::list_table}));
+  all.push_back(make_get_verb({"instance", "Show one instance", object_target("instance"),
+                               "/instances", instance::fields_of, instance::value_width}));
+  all.push_back(instance::make_create());
+  all.push_back(instance::make_modify());
+  all.push_back(instance::make_remove());
+  all.push_back(instance::make_start());
+  all.push_back(instance::make_stop());
+  all.push_back(instance::make_restart());
+  all.push_back(instance::make_console());
   all.push_back(make_list_verb({"task", "List background tasks", "/tasks", task::list_table}));
   all.push_back(make_get_verb({"task", "Show one background task", task_target(), "/tasks",
                                task::fields_of}));

@@ -1,0 +1,143 @@
+// kaso instance create -n NAME [--vcpu N] [--ram MB] [--display DISPLAY] --network-id REF
+// --image-id REF [--identity-id REF]... [--static-ip4 IP] [-b BOOTSTRAPPER] [-s SIZE] [-o FORMAT]:
+// POST /api/v1/instances, which answers 201 with the instance once it exists (stopped): its disk
+// and seed written, which the server allows 6 minutes, so the client waits 7. The
+// network, image and identities are sent as typed (name or id); the server resolves them. The
+// original's --network-id, --image-id and --identity-id took ids only; --network, --image and
+// --identity are the same options under the names that fit a name as well.
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/instance/option_values.hpp"
+#include "cli/instance/settings.hpp"
+#include "cli/instance/verbs.hpp"
+#include "cli/network/ip4.hpp"
+#include "cli/output.hpp"
+
+namespace kaso::cli::instance {
+namespace {
+
+constexpr const char* bootstrappers[] = {"ci", "ci-disk", "ignition", "none"};
+constexpr std::chrono::seconds create_read_timeout{7 * 60};
+
+class create final : public command {
+ public:
+  create() : command("instance", "create", "Create an instance") {}
+
+  std::string synopsis() const override {
+    return std::string("-n NAME ") + settings_synopsis +
+           " --network-id REF --image-id REF [--identity-id REF]... [--static-ip4 IP] "
+           "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [-o FORMAT]";
+  }
+
+  void add_options(cxxopts::Options& options) override {
+    options.add_options()("n,name", "The instance name", cxxopts::value<std::string>(), "NAME");
+    add_settings_options(options);
+    options.add_options()
+        ("network-id,network",
+         "The network (name or id) to attach this instance to; also --network",
+         cxxopts::value<std::string>(), "REF")
+        ("image-id,image", "The image (name or id) holding this instance's OS; also --image",
+         cxxopts::value<std::string>(), "REF")
+        ("identity-id,identity",
+         "An identity (name or id) permitted to log in to this instance; repeat for more; also "
+         "--identity",
+         cxxopts::value<std::string>(), "REF")
+        ("static-ip4", "A static IPv4 address instead of one from DHCP",
+         cxxopts::value<std::string>(), "IP")
+        ("b,bootstrapper", "ci, ci-disk, ignition or none", cxxopts::value<std::string>(),
+         "BOOTSTRAPPER")
+        ("s,size", "OS disk size: 5G, 512M, 1T or bytes (default: the server's)",
+         cxxopts::value<std::string>(), "SIZE");
+    add_output_option(options);
+  }
+
+  status take_options(const cxxopts::ParseResult& parsed) override {
+    for (const char* required : {"name", "network-id", "image-id"}) {
+      if (!parsed.count(required)) {
+        return error::invalid_argument("missing required option --" + std::string(required));
+      }
+    }
+    auto chosen = take_settings(parsed);
+    if (!chosen) return chosen.error();
+    if (auto checked = take_optional(parsed); !checked) return checked;
+    auto format = take_output_format(parsed);
+    if (!format) return format.error();
+    name_ = parsed["name"].as<std::string>();
+    network_ = parsed["network-id"].as<std::string>();
+    image_ = parsed["image-id"].as<std::string>();
+    // Every --identity-id and --identity in the order given (the parse result keeps only the
+    // last value of a repeated option; its argument list keeps them all).
+    for (const auto& given : parsed.arguments()) {
+      if (given.key() == "identity-id") identities_.push_back(given.value());
+    }
+    settings_ = *chosen;
+    format_ = *format;
+    return ok_status();
+  }
+
+  status run(api_client& api, std::ostream& out, std::ostream&) override {
+    nlohmann::json body{
+        {"name", name_}, {"network", network_}, {"image", image_}, {"identities", identities_}};
+    add_to_body(settings_, body);
+    if (static_ip4_) body["static_ip4"] = *static_ip4_;
+    if (bootstrapper_) body["bootstrapper"] = *bootstrapper_;
+    if (disk_size_) body["disk_size"] = *disk_size_;
+    api.set_read_timeout(create_read_timeout);
+    auto created = api.post("/instances", body);
+    if (!created) return created.error();
+    if (format_ == output_format::json) {
+      print_json(out, *created);
+    } else {
+      out << "Created instance with id " << text_of(*created, "id") << '\n';
+    }
+    return ok_status();
+  }
+
+ private:
+  // --static-ip4, -b and -s.
+  status take_optional(const cxxopts::ParseResult& parsed) {
+    if (parsed.count("static-ip4")) {
+      static_ip4_ = parsed["static-ip4"].as<std::string>();
+      if (!network::is_ip4(*static_ip4_)) {
+        return error::invalid_argument("--static-ip4 must be an IPv4 address, got '" +
+                                       *static_ip4_ + "'");
+      }
+    }
+    if (parsed.count("bootstrapper")) {
+      bootstrapper_ = parsed["bootstrapper"].as<std::string>();
+      if (std::find(std::begin(bootstrappers), std::end(bootstrappers), *bootstrapper_) ==
+          std::end(bootstrappers)) {
+        return error::invalid_argument("unknown bootstrapper '" + *bootstrapper_ +
+                                       "' (use ci, ci-disk, ignition or none)");
+      }
+    }
+    if (parsed.count("size")) {
+      auto bytes = parse_size("--size", parsed["size"].as<std::string>());
+      if (!bytes) return bytes.error();
+      disk_size_ = *bytes;
+    }
+    return ok_status();
+  }
+
+  std::string name_;
+  std::string network_;
+  std::string image_;
+  std::vector<std::string> identities_;
+  settings settings_;
+  std::optional<std::string> static_ip4_;
+  std::optional<std::string> bootstrapper_;
+  std::optional<std::uint64_t> disk_size_;
+  output_format format_ = output_format::table;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_create() { return std::make_unique<create>(); }
+
+}  // namespace kaso::cli::instance

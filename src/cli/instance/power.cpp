@@ -1,0 +1,137 @@
+// kaso instance start|stop|restart (REF | --id ID | --name NAME) [--timeout SECONDS] [--force]
+// [-o FORMAT]: POST /api/v1/instances/{ref}/start|stop|restart, which the server answers with the
+// instance once the change is done; prints "Started instance vm1 (pid 1234)", "Stopped instance
+// vm1", "Restarted instance vm1 (pid 1240)", or with -o json the instance.
+//
+// stop and restart send {"timeout": SECONDS, "force": true} as given (only what is given): how long
+// the server waits for the guest to power off before it kills qemu, and whether to kill at once.
+// The answer can thus come late, so the client waits longer than api_client's usual 60 s: as long
+// as the server may take, plus a margin (see read_timeout_of).
+//
+//   verb    | the server answers within (http/machine_routes.cpp) | the client waits
+//   --------+-----------------------------------------------------+------------------------------
+//   start   | 90 s                                                | 150 s
+//   stop    | SECONDS (default 60) + 60 s to quit and kill        | SECONDS + 120 s
+//   restart | SECONDS + 60 s + 90 s                               | SECONDS + 210 s
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "cli/instance/option_values.hpp"
+#include "cli/instance/verbs.hpp"
+#include "cli/object_ref.hpp"
+#include "cli/output.hpp"
+#include "cli/url.hpp"
+
+namespace kaso::cli::instance {
+namespace {
+
+// The server's stop timeout when none is given, and the most it takes.
+constexpr std::uint64_t default_stop_wait_s = 60;
+constexpr std::uint64_t max_timeout_s = 3600;
+// What the server allows beyond the guest's grace: quitting and killing qemu, and starting it.
+constexpr std::chrono::seconds kill_allowance{60};
+constexpr std::chrono::seconds start_allowance{90};
+// Beyond the server's own bound: the answer's way back.
+constexpr std::chrono::seconds answer_margin{60};
+
+struct power_spec {
+  const char* name;     // the verb and the path's last segment: "stop"
+  const char* summary;
+  const char* done;     // "Stopped"
+  bool stops;           // takes --timeout and --force, and stops qemu
+  bool starts;          // starts qemu; the line names its pid
+};
+
+// How long to wait for the answer (the table above); `wait_s` is --timeout as given.
+std::chrono::seconds read_timeout_of(const power_spec& spec, std::optional<std::uint64_t> wait_s) {
+  auto bound = answer_margin;
+  if (spec.stops) {
+    bound += std::chrono::seconds(wait_s.value_or(default_stop_wait_s)) + kill_allowance;
+  }
+  if (spec.starts) bound += start_allowance;
+  return bound;
+}
+
+class power_verb final : public command {
+ public:
+  explicit power_verb(power_spec spec)
+      : command("instance", spec.name, spec.summary), spec_(spec) {}
+
+  std::string synopsis() const override {
+    const char* stop_options = spec_.stops ? " [--timeout SECONDS] [--force]" : "";
+    return std::string(object_ref_synopsis) + stop_options + " [-o FORMAT]";
+  }
+
+  void add_options(cxxopts::Options& options) override {
+    add_object_ref_options(options, "instance");
+    if (spec_.stops) {
+      options.add_options()
+          ("timeout", "Seconds to wait for the guest to power off before qemu is killed",
+           cxxopts::value<std::string>(), "SECONDS")
+          ("force", "Kill qemu at once instead of asking the guest to power off");
+    }
+    add_output_option(options);
+  }
+
+  status take_options(const cxxopts::ParseResult& parsed) override {
+    auto ref = take_object_ref(parsed);
+    if (!ref) return ref.error();
+    if (spec_.stops && parsed.count("timeout")) {
+      auto seconds =
+          parse_count("--timeout", parsed["timeout"].as<std::string>(), 0, max_timeout_s);
+      if (!seconds) return seconds.error();
+      timeout_s_ = *seconds;
+    }
+    force_ = spec_.stops && parsed.count("force") > 0;
+    auto format = take_output_format(parsed);
+    if (!format) return format.error();
+    ref_ = *ref;
+    format_ = *format;
+    return ok_status();
+  }
+
+  status run(api_client& api, std::ostream& out, std::ostream&) override {
+    nlohmann::json body = nlohmann::json::object();
+    if (timeout_s_) body["timeout"] = *timeout_s_;
+    if (force_) body["force"] = true;
+    api.set_read_timeout(read_timeout_of(spec_, timeout_s_));
+    auto answer = api.post("/instances/" + percent_encode(ref_) + "/" + spec_.name, body);
+    if (!answer) return answer.error();
+    if (format_ == output_format::json) {
+      print_json(out, *answer);
+      return ok_status();
+    }
+    out << spec_.done << " instance " << text_of(*answer, "name");
+    auto pid = text_of(*answer, "pid");
+    if (spec_.starts && !pid.empty() && pid != "0") out << " (pid " << pid << ")";
+    out << '\n';
+    return ok_status();
+  }
+
+ private:
+  power_spec spec_;
+  std::string ref_;
+  std::optional<std::uint64_t> timeout_s_;
+  bool force_ = false;
+  output_format format_ = output_format::table;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_start() {
+  return std::make_unique<power_verb>(
+      power_spec{"start", "Start an instance", "Started", false, true});
+}
+
+std::unique_ptr<command> make_stop() {
+  return std::make_unique<power_verb>(
+      power_spec{"stop", "Stop an instance", "Stopped", true, false});
+}
+
+std::unique_ptr<command> make_restart() {
+  return std::make_unique<power_verb>(
+      power_spec{"restart", "Stop an instance, then start it again", "Restarted", true, true});
+}
+
+}  // namespace kaso::cli::instance

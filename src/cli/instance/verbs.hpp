@@ -1,0 +1,21 @@
+// The `kaso instance` verbs of their own. list and get are verb kinds (verb_kinds.hpp),
+// registered in registry.cpp. Each factory returns a fresh command for one invocation.
+#pragma once
+
+#include <memory>
+
+#include "cli/command.hpp"
+#include "cli/instance/console.hpp"
+
+namespace kaso::cli::instance {
+
+std::unique_ptr<command> make_create();   // kaso instance create -n NAME --network-id --image-id
+std::unique_ptr<command> make_modify();   // kaso instance modify REF [settings]
+std::unique_ptr<command> make_remove();   // kaso instance remove REF [--force]
+std::unique_ptr<command> make_start();    // kaso instance start REF
+std::unique_ptr<command> make_stop();     // kaso instance stop REF [--timeout SECONDS] [--force]
+std::unique_ptr<command> make_restart();  // kaso instance restart REF [--timeout SECONDS] [--force]
+// kaso instance console REF|--id|--name; `env` names the terminal's ends (tests pass their own).
+std::unique_ptr<command> make_console(console_env env = real_console_env());
+
+}  // namespace kaso::cli::instance

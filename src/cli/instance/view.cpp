@@ -1,0 +1,120 @@
+// The instance table and get view.
+#include "cli/instance/view.hpp"
+
+#include <cstdint>
+
+#include "cli/output.hpp"
+
+namespace kaso::cli::instance {
+namespace {
+
+const nlohmann::json& member(const nlohmann::json& object, std::string_view key) {
+  static const nlohmann::json null;
+  if (!object.is_object()) return null;
+  auto it = object.find(key);
+  return it == object.end() ? null : *it;
+}
+
+// "5.0 GiB (5368709120 bytes)" for a byte count; the field as it is when it is not one.
+std::string size_text(const nlohmann::json& instance, std::string_view key) {
+  const auto& size = member(instance, key);
+  if (!size.is_number_unsigned()) return text_of(instance, key);
+  return human_size(size.get<std::uint64_t>()) + " (" + size.dump() + " bytes)";
+}
+
+// A pid of 0 means none, as null does.
+std::string pid_text(const nlohmann::json& instance) {
+  const auto& pid = member(instance, "pid");
+  if (pid.is_number_integer() && pid.get<std::int64_t>() == 0) return {};
+  return text_of(instance, "pid");
+}
+
+// "1, 2" from [1, 2].
+std::string list_text(const nlohmann::json& values) {
+  if (!values.is_array()) return values.is_null() ? std::string() : values.dump();
+  std::string text;
+  for (const auto& v : values) {
+    text += (text.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  return text;
+}
+
+// One "type key" line per host key the instance reported when it phoned home.
+std::string host_keys_text(const nlohmann::json& phone_home) {
+  const auto& keys = member(phone_home, "host_keys");
+  if (!keys.is_object()) return text_of(phone_home, "host_keys");
+  std::string text;
+  for (const auto& [type, key] : keys.items()) {
+    text += (text.empty() ? "" : "\n") + type + " " + (key.is_string() ? key.get<std::string>()
+                                                                          : key.dump());
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string ssh_forward_text(const nlohmann::json& instance) {
+  const auto& port = member(instance, "ssh_port");
+  if (!port.is_number_integer() || port.get<std::int64_t>() <= 0) return {};
+  return "127.0.0.1:" + port.dump();
+}
+
+std::string last_exit_text(const nlohmann::json& instance) {
+  const auto& exit = member(instance, "exit");
+  if (!exit.is_object()) return text_of(instance, "exit");
+  const auto& signal = member(exit, "signal");
+  if (signal.is_number_integer() && signal.get<std::int64_t>() != 0) {
+    return "killed by signal " + signal.dump();
+  }
+  return "exit code " + text_of(exit, "code");
+}
+
+table list_table(const nlohmann::json& instances) {
+  table t{{"ID", "Name", "State", "Image ID", "Network ID", "SSH"}, {}, {}};
+  if (!instances.is_array()) return t;
+  for (const auto& i : instances) {
+    t.rows.push_back({text_of(i, "id"), text_of(i, "name"), text_of(i, "state"),
+                      text_of(i, "image_id"), text_of(i, "network_id"), ssh_forward_text(i)});
+  }
+  return t;
+}
+
+std::vector<field> fields_of(const nlohmann::json& instance) {
+  const auto& phone_home = member(instance, "phone_home");
+  return {
+      {"Id", text_of(instance, "id")},
+      {"Name", text_of(instance, "name")},
+      {"State", text_of(instance, "state")},
+      {"PID", pid_text(instance)},
+      {"Last exit", last_exit_text(instance)},
+      {"Message", text_of(instance, "message")},
+      {"Path", text_of(instance, "path")},
+      {"MAC", text_of(instance, "mac")},
+      {"vCPUs", text_of(instance, "vcpu")},
+      {"RAM (MB)", text_of(instance, "ram")},
+      {"Display", text_of(instance, "display")},
+      {"Bootstrapper", text_of(instance, "bootstrapper")},
+      {"Image ID", text_of(instance, "image_id")},
+      {"Network ID", text_of(instance, "network_id")},
+      {"Identity IDs", list_text(member(instance, "identity_ids"))},
+      {"Static IPv4", text_of(instance, "static_ip4")},
+      {"SSH forward", ssh_forward_text(instance)},
+      {"OS Disk Path", text_of(instance, "os_disk_path")},
+      {"OS Disk Size", size_text(instance, "disk_size")},
+      {"Seed Path", text_of(instance, "seed_path")},
+      {"VM Script Path", text_of(instance, "vm_script_path")},
+      {"QMP Socket Path", text_of(instance, "qmp_socket")},
+      {"Console Socket Path", text_of(instance, "console_socket")},
+      {"VNC Socket Path", text_of(instance, "vnc_socket")},
+      {"Log Path", text_of(instance, "log_path")},
+      {"Phone home IP", text_of(phone_home, "ip")},
+      {"Phone home hostname", text_of(phone_home, "hostname")},
+      {"Phone home host keys", host_keys_text(phone_home)},
+      {"Phone home time", text_of(phone_home, "time")},
+      {"Version", text_of(instance, "version")},
+      {"Created", text_of(instance, "created")},
+      {"Modified", text_of(instance, "modified")},
+  };
+}
+
+}  // namespace kaso::cli::instance
