@@ -367,6 +367,29 @@ void record_report(manager_actor* self, const Command& cmd) {
   });
 }
 
+// At start: every instance the log says is running was started by an earlier server. Its qemu
+// kept running (own session) and is watched again; one that vanished meanwhile is recorded as
+// ended on its own.
+void readopt(manager_actor* self) {
+  for (const auto& [id, i] : self->state.pipeline->durable().instances.by_id) {
+    if (i.state != "running" && i.state != "starting" && i.state != "stopping") continue;
+    auto launch = launch_of(self, i);
+    auto vanished = [self, id = i.id](const std::string& why) {
+      spdlog::warn("instance {}: its qemu is gone ({})", id, why);
+      on_exited(self, id, -1, 0);
+    };
+    if (!launch.ok() || i.pid <= 0) {
+      vanished(launch.ok() ? "no pid recorded" : launch.error().message());
+      continue;
+    }
+    auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), *launch);
+    self->state.vms[i.id] = vm;
+    self->request(vm, std::chrono::seconds(30), adopt_atom_v, i.pid, i.start_time)
+        .then([id = i.id, pid = i.pid](bool) { spdlog::info("instance {}: qemu pid {} re-adopted", id, pid); },
+              [vanished](const caf::error& e) { vanished(from_caf(e).message()); });
+  }
+}
+
 // What a durable event asks of others: the image manager learns which images instances use.
 void act_on(manager_actor* self, const events::event& e) {
   if (e.kind != "instance") return;
@@ -394,6 +417,7 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
     auto predefined = domain::decide(pipeline.tentative(), domain::ensure_predefined_networks{st.settings.network_defaults});
     if (predefined.ok() && !predefined->empty()) pipeline.append_own(self, std::move(*predefined));
   }
+  readopt(self);
   auto net_reply = [self](std::uint64_t id) { return [self, id](const std::vector<events::event>&) { return network_view(self, id); }; };
   return {
       [=, &pipeline](domain::create_network& c, events::cause& who) {

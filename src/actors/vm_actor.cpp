@@ -63,6 +63,37 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor mana
   return {static_cast<std::int64_t>(pid), started.ok() ? *started : std::uint64_t{0}};
 }
 
+// A qemu started by an earlier server: the same process (pid and start time), watched again.
+caf::result<bool> adopt(vm_actor_t* self, caf::actor manager, const vm_launch& l, std::int64_t pid,
+                        std::uint64_t start_time) {
+  auto& st = self->state;
+  auto fail = [self](const error& e) {
+    self->quit();
+    return to_caf(e);
+  };
+  auto process = platform::adopt(static_cast<pid_t>(pid));
+  if (!process.ok()) return fail(process.error());
+  auto now = platform::process_start_time(static_cast<pid_t>(pid));
+  if (!now.ok() || (start_time != 0 && *now != start_time)) {
+    return fail(error::not_found("process " + std::to_string(pid) + " is no longer this instance's qemu"));
+  }
+  auto qmp = qemu::qmp_client::connect(l.qmp_socket, std::chrono::seconds(5));
+  if (!qmp.ok()) return fail(qmp.error());
+  auto listener = start_listener(l, manager);
+  if (!listener.ok()) return fail(listener.error());
+  st.listener = std::move(*listener);
+  st.qmp.emplace(std::move(*qmp));
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto id = l.instance_id;
+  auto watcher = platform::exit_watcher::start(std::move(*process), [manager, me, id](platform::exit_status s) {
+    caf::anon_send(manager, exited_atom_v, id, s.exited ? s.code : -1, s.signal);
+    caf::anon_send(me, exited_atom_v);
+  });
+  if (!watcher.ok()) return fail(watcher.error());
+  st.watcher = std::move(*watcher);
+  return true;
+}
+
 caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful_ms, bool force) {
   auto& st = self->state;
   if (!st.watcher) return to_caf(error::conflict("qemu is not running"));
@@ -84,6 +115,7 @@ caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful
 caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch) {
   return {
       [=](start_atom) { return start(self, manager, launch); },
+      [=](adopt_atom, std::int64_t pid, std::uint64_t start_time) { return adopt(self, manager, launch, pid, start_time); },
       [=](stop_atom, std::uint32_t graceful_ms, bool force) { return stop(self, graceful_ms, force); },
       [=](exited_atom) {
         if (self->state.watcher) self->state.watcher->stop();

@@ -6,6 +6,10 @@
 //   (start_atom) -> (int64 pid, uint64 start_time)  starts the guest listener (if any), then qemu,
 //                                                   and answers once QMP says "running"; on error
 //                                                   nothing is left running and the actor quits
+//   (adopt_atom, int64 pid, uint64 start_time) -> bool
+//                                                   a qemu an earlier server started: checked to be
+//                                                   that process (start time), its QMP and exit
+//                                                   watched again; on error the actor quits
 //   (stop_atom, uint32 graceful_ms, bool force) -> (int exit_code, int signal, string ended_by)
 //                                                   ACPI powerdown, then QMP quit, then SIGKILL
 //                                                   (see qemu::stop); the actor quits after it

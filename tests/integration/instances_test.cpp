@@ -209,6 +209,36 @@ TEST(instances_it, remove_force_stops_a_running_instance_first) {
                                              "instance.stopping", "instance.stopped", "instance.removed"}));
 }
 
+// The server dies; its VMs do not. At the next start a running qemu is watched again (same pid)
+// and one that died meanwhile is recorded as ended.
+TEST(instances_it, qemu_outlives_a_killed_server_and_is_readopted) {
+  fixture f;
+  f.create("vm1");
+  f.create("vm2");
+  pid_t first = call(f.s, "POST", "/api/v1/instances/vm1/start").body["pid"];
+  pid_t second = call(f.s, "POST", "/api/v1/instances/vm2/start").body["pid"];
+  ASSERT_GT(first, 0);
+  ASSERT_GT(second, 0);
+  f.s.kill9();
+  EXPECT_TRUE(alive(first)) << "qemu outlives the server";
+  ASSERT_EQ(::kill(second, SIGKILL), 0);
+  f.s.start();
+  auto vm1 = f.s.get_json("/api/v1/instances/vm1");
+  EXPECT_EQ(vm1["state"], "running");
+  EXPECT_EQ(vm1["pid"], first) << "re-adopted, not restarted";
+  auto vm2 = wait_instance(f.s, "vm2", [](const nlohmann::json& i) { return i["state"] != "running"; });
+  EXPECT_EQ(vm2["state"], "crashed");
+  // The re-adopted qemu is controlled as before, and its exit is still noticed.
+  auto stopped = call(f.s, "POST", "/api/v1/instances/vm1/stop", {{"force", true}});
+  EXPECT_EQ(stopped.status, 200) << stopped.body.dump();
+  EXPECT_EQ(stopped.body["state"], "stopped");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (alive(first) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(alive(first));
+}
+
 // A raw HTTP request on a Unix socket; returns the status line and body.
 std::string raw_request(const std::string& socket, const std::string& request) {
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
