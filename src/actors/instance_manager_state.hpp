@@ -1,0 +1,56 @@
+// The instance manager's state and the helpers its two files share (instance_manager.cpp: the
+// behavior, lifecycle and reports; instance_creation.cpp: creating an instance). Private to
+// src/actors: include only there (it pulls in CAF). Everything here runs in the manager actor.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "actors/command_pipeline.hpp"
+#include "actors/instance_manager.hpp"
+#include "actors/messages.hpp"
+
+namespace kaso::actors::instances {
+
+using pipeline_t = command_pipeline<domain::machines>;
+using outcome = result<std::vector<events::event>>;
+
+// An instance between its first check and its instance.created event.
+struct pending_create {
+  std::string name, mac, static_ip4;
+  std::uint64_t network_id = 0;
+  std::uint16_t ssh_port = 0;
+};
+
+struct instance_manager_state {
+  instance_settings settings;
+  caf::actor supervisor;
+  std::optional<pipeline_t> pipeline;
+  std::map<std::uint64_t, pending_create> creating;
+  std::map<std::uint64_t, caf::actor> vms;  // the VM actor of every instance whose qemu we run
+  static inline const char* name = "instance-manager";
+};
+
+using manager_actor = caf::stateful_actor<instance_manager_state>;
+using promise_t = caf::typed_response_promise<json_text>;
+
+inline json_text text(const nlohmann::json& j) { return pipeline_t::text(j); }
+
+inline nlohmann::json instance_view(manager_actor* self, std::uint64_t id) {
+  const auto* i = self->state.pipeline->durable().instances.find(id);
+  return i != nullptr ? domain::to_json(*i) : nlohmann::json();
+}
+
+inline nlohmann::json network_view(manager_actor* self, std::uint64_t id) {
+  const auto& m = self->state.pipeline->durable();
+  const auto* n = m.networks.find(id);
+  return n != nullptr ? domain::to_json(*n, m.networks) : nlohmann::json();
+}
+
+inline caf::error caf_error(const error& e) { return to_caf(e); }
+
+// `kaso instance create`: checks, provisioning and instance.created (see instance_manager.hpp).
+caf::result<json_text> create(manager_actor* self, const instance_request& req, const events::cause& who);
+
+}  // namespace kaso::actors::instances
