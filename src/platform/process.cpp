@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "platform/posix_error.hpp"
+#include "platform/spawn_support.hpp"
 #include "platform/unique_fd.hpp"
 
 extern char** environ;
@@ -29,87 +30,25 @@ extern char** environ;
 namespace kaso::platform {
 namespace {
 
+using detail::above_stdio;
+using detail::make_pipe;
+using detail::read_exec_report;
+using detail::resolve_program;
+
 using clock = std::chrono::steady_clock;
-
-// Moves fd to a number >= 3 (close-on-exec), so that the child's dup2 onto 0/1/2 can never
-// clobber another of our descriptors when the parent runs with a standard stream closed.
-result<unique_fd> above_stdio(int fd) {
-  unique_fd owned{fd};
-  if (fd > STDERR_FILENO) return owned;
-  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
-  if (moved < 0) return posix_error("fcntl(F_DUPFD_CLOEXEC)", errno);
-  return unique_fd{moved};
-}
-
-struct pipe_ends {
-  unique_fd read;
-  unique_fd write;
-};
-
-result<pipe_ends> make_pipe() {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return posix_error("pipe2", errno);
-  auto read = above_stdio(fds[0]);
-  auto write = above_stdio(fds[1]);
-  if (!read) return read.error();
-  if (!write) return write.error();
-  return pipe_ends{std::move(read).value(), std::move(write).value()};
-}
-
-bool is_executable_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
-// execvp's PATH search, done before the fork (it allocates).
-result<std::string> resolve_program(const std::string& name) {
-  if (name.find('/') != std::string::npos) return name;
-  const char* path_env = std::getenv("PATH");
-  const std::string path = path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin:/bin";
-  bool denied = false;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t end = std::min(path.find(':', start), path.size());
-    const std::string dir = end > start ? path.substr(start, end - start) : ".";
-    const std::string candidate = dir + "/" + name;
-    if (is_executable_file(candidate)) return candidate;
-    if (::access(candidate.c_str(), F_OK) == 0) denied = true;
-    start = end + 1;
-  }
-  if (denied) return error::permission_denied("'" + name + "' is not executable");
-  return error::not_found("program '" + name + "' not found in PATH");
-}
-
-// Marks every descriptor from 3 up as close-on-exec. max_fd is computed before the fork.
-void cloexec_from_3(int max_fd) {
-#if defined(__linux__)
-  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
-#endif
-  for (int fd = 3; fd < max_fd; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-}
 
 // Runs in the child: async-signal-safe calls only.
 [[noreturn]] void exec_child(const char* program, char* const* argv, int null_fd, int out_fd,
                              int err_fd, int report_fd, int max_fd) {
   ::setpgid(0, 0);
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-
+  detail::reset_signals();
   if (::dup2(null_fd, STDIN_FILENO) < 0 || ::dup2(out_fd, STDOUT_FILENO) < 0 ||
       ::dup2(err_fd, STDERR_FILENO) < 0) {
-    const int err = errno;
-    [[maybe_unused]] auto n = ::write(report_fd, &err, sizeof err);
-    ::_exit(127);
+    detail::report_errno_and_exit(report_fd);
   }
-  cloexec_from_3(max_fd);
+  detail::cloexec_from_3(max_fd);
   ::execve(program, argv, environ);
-  const int err = errno;
-  [[maybe_unused]] auto n = ::write(report_fd, &err, sizeof err);
-  ::_exit(127);
+  detail::report_errno_and_exit(report_fd);
 }
 
 // Reads what is available on fd into out (up to the cap). Returns false at EOF or error.
@@ -126,25 +65,6 @@ bool drain(int fd, std::string& out) {
     if (errno == EINTR) continue;
     return false;
   }
-}
-
-// The exec status: nullopt when the exec succeeded, else the child's errno.
-std::optional<int> read_exec_report(int fd) {
-  int err = 0;
-  std::size_t got = 0;
-  auto* bytes = reinterpret_cast<char*>(&err);
-  while (got < sizeof err) {
-    const ssize_t n = ::read(fd, bytes + got, sizeof err - got);
-    if (n > 0) {
-      got += static_cast<std::size_t>(n);
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else {
-      break;
-    }
-  }
-  if (got < sizeof err) return std::nullopt;
-  return err;
 }
 
 int wait_blocking(pid_t pid) {
@@ -205,10 +125,7 @@ result<process_output> run_process(const std::vector<std::string>& argv,
   auto program = resolve_program(argv[0]);
   if (!program) return program.error();
 
-  std::vector<char*> c_argv;
-  c_argv.reserve(argv.size() + 1);
-  for (const auto& arg : argv) c_argv.push_back(const_cast<char*>(arg.c_str()));
-  c_argv.push_back(nullptr);
+  auto c_argv = detail::exec_argv(argv);
 
   auto out = make_pipe();
   if (!out) return out.error();
@@ -220,8 +137,7 @@ result<process_output> run_process(const std::vector<std::string>& argv,
   if (raw_null < 0) return posix_error("open /dev/null", errno);
   auto null_fd = above_stdio(raw_null);
   if (!null_fd) return null_fd.error();
-  const long open_max = ::sysconf(_SC_OPEN_MAX);
-  const int max_fd = open_max > 0 && open_max < 65536 ? static_cast<int>(open_max) : 65536;
+  const int max_fd = detail::descriptor_limit();
 
   const pid_t pid = ::fork();
   if (pid < 0) return posix_error("fork", errno);
