@@ -38,11 +38,13 @@ enum class nic_kind {
   vmnet_bridged,    // macOS vmnet.framework, bridged to `ifname`
 };
 
-// Host TCP port -> guest TCP port (slirp hostfwd). The guest side is slirp's first DHCP address.
+// Host TCP port -> guest TCP port (slirp hostfwd). The guest side is `guest_addr`, or slirp's
+// first DHCP address when empty (a guest with a static address must name it).
 struct port_forward {
   std::string host_addr = "127.0.0.1";
   std::uint16_t host_port = 0;
   std::uint16_t guest_port = 0;
+  std::string guest_addr;
 };
 
 // Guest connections to guest_addr:guest_port are served by running `command` on the host, one

@@ -31,8 +31,13 @@ status append_host_forwards(const std::string& what, const nic& n, std::string& 
     if (auto s = check_port(fwd + " guest_port", p.guest_port); !s) {
       return s;
     }
+    if (!p.guest_addr.empty()) {
+      if (auto s = check_ipv4(fwd + " guest_addr", p.guest_addr); !s) {
+        return s;
+      }
+    }
     opt += ",hostfwd=" + escape_option_value("tcp:" + p.host_addr + ":" +
-                                             std::to_string(p.host_port) + "-:" +
+                                             std::to_string(p.host_port) + "-" + p.guest_addr + ":" +
                                              std::to_string(p.guest_port));
   }
   return ok_status();

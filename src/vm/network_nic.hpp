@@ -35,6 +35,7 @@ struct nic_request {
   std::uint16_t ssh_host_port = 0;            // 127.0.0.1:port -> guest 22; 0: none
   std::uint16_t guest_service_host_port = 0;  // the guest service on 127.0.0.1:port; 0: none
   std::string guest_service_socket;           // the guest service on this Unix socket; empty: none
+  std::string static_ip4;                     // the guest's static address: the SSH forward's target
 };
 
 // Errors: invalid_argument when both a guest service port and socket are given, or naming the

@@ -118,7 +118,8 @@ TEST(instances_it, create_writes_the_overlay_seed_and_vm_script) {
   std::string text((std::istreambuf_iterator<char>(script)), {});
   EXPECT_NE(text.find("qemu-system-x86_64"), std::string::npos);
   EXPECT_NE(text.find("restrict=on"), std::string::npos) << "host-only means restricted user networking";
-  EXPECT_NE(text.find("hostfwd=tcp:127.0.0.1:" + std::to_string(vm["ssh_port"].get<int>()) + "-:22"), std::string::npos);
+  EXPECT_NE(text.find("hostfwd=tcp:127.0.0.1:" + std::to_string(vm["ssh_port"].get<int>()) + "-172.16.4.5:22"),
+            std::string::npos) << "the SSH forward goes to the static address";
   EXPECT_EQ(event_types(f.s, "instance"), std::vector<std::string>{"instance.created"});
   EXPECT_EQ(f.s.get_json("/api/v1/networks/default_host_network")["used_by"], nlohmann::json::array({"vm1"}));
 }

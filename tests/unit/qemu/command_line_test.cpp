@@ -161,7 +161,7 @@ TEST(build_argv, linux_x86_64_tcg_vnc_user_nat_with_ignition) {
                             .vcpu = 1, .ram_mb = 1024});
   s.disks = {qcow2_disk("/var/lib/kaso/vm/fcos/os.qcow2")};
   nic n = nic_of(nic_kind::user_nat, "52:54:00:00:00:01");
-  n.port_forwards = {{"127.0.0.1", 2201, 22}, {"0.0.0.0", 8080, 80}};
+  n.port_forwards = {{"127.0.0.1", 2201, 22}, {"0.0.0.0", 8080, 80, "10.0.2.20"}};
   s.nics = {n};
   s.display = display_kind::vnc;
   s.vnc_socket = "/run/kaso/fcos/vnc.sock";
@@ -185,7 +185,7 @@ TEST(build_argv, linux_x86_64_tcg_vnc_user_nat_with_ignition) {
       "-drive", "if=virtio,file=/var/lib/kaso/vm/fcos/os.qcow2,format=qcow2",
       "-device", "virtio-rng-pci",
       "-nic", "user,model=virtio-net-pci,"  // shared NAT, no restrict=on: data, never booted
-              "mac=52:54:00:00:00:01,hostfwd=tcp:127.0.0.1:2201-:22,hostfwd=tcp:0.0.0.0:8080-:80",
+              "mac=52:54:00:00:00:01,hostfwd=tcp:127.0.0.1:2201-:22,hostfwd=tcp:0.0.0.0:8080-10.0.2.20:80",
       "-fw_cfg", "name=opt/com.coreos/config,file=/var/lib/kaso/vm/fcos/config.ign",
   };
   EXPECT_EQ(argv_of(s), expected);
@@ -409,6 +409,8 @@ const refusal_case refusal_cases[] = {
     {"hostfwd_port_zero", [](machine_spec& s) { first_nic(s).port_forwards[0].host_port = 0; }},
     {"hostfwd_empty_host_addr",
      [](machine_spec& s) { first_nic(s).port_forwards[0].host_addr.clear(); }},
+    {"hostfwd_guest_addr_with_option",
+     [](machine_spec& s) { first_nic(s).port_forwards[0].guest_addr = "10.0.2.15:22,restrict=off"; }},
     {"hostfwd_host_name",
      [](machine_spec& s) { first_nic(s).port_forwards[0].host_addr = "localhost"; }},
     {"ipv4_leading_zero", [](machine_spec& s) { first_nic(s).dhcp_start = "10.0.2.015"; }},

@@ -42,6 +42,16 @@ TEST(machine, ci_disk_on_the_host_only_network) {
   EXPECT_FALSE(has(argv, "smbios"));
 }
 
+// Found by the end-to-end test: without the address, slirp forwards to its first DHCP address and
+// a guest with a static address is unreachable.
+TEST(machine, the_ssh_forward_targets_a_static_address) {
+  auto nets = predefined_networks();
+  auto i = test_instance("/k/vm1", "ci-disk");
+  i.static_ip4 = "172.16.4.5";
+  auto argv = argv_of(i, *nets.resolve("default_host_network"));
+  EXPECT_TRUE(has(argv, "hostfwd=tcp:127.0.0.1:40022-172.16.4.5:22"));
+}
+
 TEST(machine, ci_points_the_guest_at_kaso_and_ignition_uses_fw_cfg) {
   auto nets = predefined_networks();
   const auto& host = *nets.resolve("default_host_network");
