@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kaso Mashin's one entry point for a fresh Debian 12 machine:
 #   ./setup.sh server [kaso-server options]   install what is missing, build, run the server
-#   ./setup.sh test                           install what is missing, build, run every test, then
+#   ./setup.sh test                           install what is missing, build (and the test guest
+#                                             image, cached), run every test, then
 #                                             fuzz each libFuzzer target for a minute (clang build)
 #   ./setup.sh build                          install what is missing and build
 # Build output goes to ./build (override with KASO_BUILD_DIR).
@@ -15,6 +16,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libcrypt-dev libisofs-dev liblzma-dev zlib1g-dev libzstd-dev
   qemu-system-x86 qemu-utils openssh-client gzip curl netcat-openbsd genisoimage python3-yaml
   clang libclang-rt-14-dev
+  mmdebstrap e2fsprogs fdisk grub-pc-bin
 )
 
 install_missing() {
@@ -47,6 +49,8 @@ case "${1:-}" in
   test)
     install_missing
     build
+    # The end-to-end guest (cached outside the repo by its recipe; minutes to build the first time).
+    tools/test-image/build --print-path
     ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
     tools/fuzz/run "${KASO_FUZZ_SECONDS:-60}"
     ;;

@@ -1,0 +1,416 @@
+// End to end: the real kaso CLI and kaso-server run a real Debian guest (tools/test-image) under
+// qemu (TCG) and the test reaches it over SSH, checking the host key the guest phoned home.
+//   1. the image and two identities (an SSH key, a password) are created with the CLI;
+//   2. an instance seeded from a cidata disk (ci-disk) with a static address boots;
+//   3. it phones home with its host key;  4. ssh (strict host key checking) sees its name, its
+//      users and its address;  5. a graceful stop is an ACPI powerdown, and nothing restarts it;
+//   6. it starts again;  7. kill -9 of qemu is recorded as a crash, and it starts again;
+//   8. a second instance seeded over the network (ci) phones home too;
+//   9. removal, and the event log tells the story in order.
+// Guests run one at a time on the host-only network (user networking with restrict=on); only
+// 127.0.0.1 is contacted. The figures (start call, phone home, SSH) are printed at the end.
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include <gtest/gtest.h>
+
+#include "guest_probe.hpp"
+#include "server_harness.hpp"
+
+namespace kaso::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr auto boot_limit = 300s;  // start until phone home or SSH, under TCG on a shared host
+constexpr const char* image_name = "debian";
+constexpr const char* key_user = "tester";
+constexpr const char* password_user = "debugger";
+constexpr const char* password = "e2e-Secret-41";
+constexpr const char* disk_vm = "e2e-disk";
+constexpr const char* net_vm = "e2e-net";
+constexpr const char* static_ip = "172.16.4.5";
+
+// What one boot took, in seconds from the start request (-1: not seen).
+struct boot_figures {
+  std::string what;
+  steady_clock::time_point started = steady_clock::now();
+  double start_call = -1;  // until the server answered the start: qemu running
+  double banner = -1;      // until sshd answered on the forwarded port
+  double phone_home = -1;  // until the phone home (with a host key) was recorded
+  double ssh = -1;         // until an ssh command succeeded
+  pid_t pid = 0;           // qemu, as the start answer named it
+};
+
+int port_of(const json& vm) { return vm.is_object() ? vm.value("ssh_port", 0) : 0; }
+
+pid_t pid_of(const json& vm) { return vm.is_object() ? vm.value("pid", 0) : 0; }
+
+bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::vector<std::string> types_of(const json& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) {
+    if (e["type"] != "instance.ip_reported") out.push_back(e["type"]);
+  }
+  return out;
+}
+
+// Whether `part` occurs in `whole` in order, with anything in between.
+bool is_subsequence(const std::vector<std::string>& part, const std::vector<std::string>& whole) {
+  auto at = whole.begin();
+  for (const auto& p : part) {
+    at = std::find(at, whole.end(), p);
+    if (at == whole.end()) return false;
+    ++at;
+  }
+  return true;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+class guest_lifecycle : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  json instance(const std::string& name) const { return s_.get_json("/api/v1/instances/" + name); }
+  json events_of(std::uint64_t id) const {
+    return s_.get_json("/api/v1/events?kind=instance&id=" + std::to_string(id));
+  }
+  json create(const std::string& name, const std::string& bootstrapper, std::vector<std::string> extra);
+  boot_figures start_with_cli(const std::string& name, const std::string& what);
+  boot_figures start_with_api(const std::string& name, const std::string& what);
+  std::string wait_for_phone_home(const std::string& name, boot_figures& f);
+  void wait_for_ssh(const ssh_client& ssh, int port, boot_figures& f);
+  std::string diagnostics(const std::string& name) const;
+  void stop_leftover_guests();
+  std::string name_of(int port) const { return port == port_of(net_) ? net_vm : disk_vm; }
+
+  // The steps of the scenario, in order.
+  void boot_the_disk_seeded_instance();
+  void check_that_another_host_key_is_refused();
+  void stop_gracefully();
+  void start_again();
+  void kill_qemu_and_start_again();
+  void remove_the_disk_seeded_instance();
+  void boot_the_network_seeded_instance();
+  void remove_everything();
+
+  std::uint64_t id() const { return disk_["id"]; }
+  int port() const { return port_of(disk_); }
+
+  server_harness s_;
+  fs::path key_;
+  std::vector<boot_figures> figures_;
+  json disk_;                     // the ci-disk instance as created
+  json net_;                      // the ci instance as created
+  std::optional<ssh_client> ssh_;  // to the ci-disk instance
+  bool crashed_ = false;          // kill -9 was recorded as a crash (no restart by kaso)
+  std::vector<pid_t> qemu_pids_;  // every qemu the server reported starting
+};
+
+void guest_lifecycle::SetUp() {
+  auto image = test_image();
+  ASSERT_TRUE(image.ok()) << "no test image: tools/test-image/build could not provide it: "
+                          << image.error().to_string();
+  ASSERT_NO_FATAL_FAILURE(s_.start());
+  auto created = s_.kaso({"image", "create", "-n", image_name, "--file", image->string()}, 600s);
+  ASSERT_EQ(created.exit_code, 0) << created.stderr_text;
+  auto got = s_.kaso_json({"image", "get", image_name});
+  ASSERT_EQ(got["format"], "qcow2") << got.dump();
+  ASSERT_EQ(fs::file_size(got["path"].get<std::string>()), fs::file_size(*image)) << "a copy of the file";
+  auto key = make_ssh_key(s_.root(), key_user);
+  ASSERT_TRUE(key.ok()) << key.error().to_string();
+  key_ = *key;
+  auto by_key = s_.kaso_json({"identity", "create", "-n", key_user, "--public-key", key_.string() + ".pub"});
+  auto by_password = s_.kaso_json({"identity", "create", "-n", password_user, "--password", password});
+  EXPECT_EQ(by_key["name"], key_user) << by_key.dump();
+  EXPECT_EQ(by_password["name"], password_user) << by_password.dump();
+  EXPECT_FALSE(contains(by_password.dump(), password)) << "no plaintext password comes back";
+  ASSERT_EQ(s_.get_json("/api/v1/identities").size(), 2u);
+}
+
+void guest_lifecycle::TearDown() {
+  for (const auto& f : figures_) {
+    std::cout << "[e2e] " << f.what << ": start call " << f.start_call << " s, sshd banner " << f.banner
+              << " s, phone home " << f.phone_home << " s, ssh " << f.ssh << " s\n";
+    RecordProperty(f.what, "start_call=" + std::to_string(f.start_call) + " banner=" + std::to_string(f.banner) +
+                               " phone_home=" + std::to_string(f.phone_home) + " ssh=" + std::to_string(f.ssh));
+  }
+  if (HasFailure()) std::cout << "[e2e] server log tail:\n" << s_.log().substr(s_.log().size() > 6000 ? s_.log().size() - 6000 : 0);
+  stop_leftover_guests();
+}
+
+// qemu outlives kaso-server by design, so a failed test must not leave a guest running: force
+// stop what is still up, then kill any qemu of this test that survived that.
+void guest_lifecycle::stop_leftover_guests() {
+  auto list = s_.call("GET", "/api/v1/instances");
+  if (list.status == 200 && list.body.is_array()) {
+    for (const auto& vm : list.body) {
+      if (pid_of(vm) > 0) s_.call("POST", "/api/v1/instances/" + vm["name"].get<std::string>() + "/stop", {{"force", true}});
+    }
+  }
+  for (pid_t pid : qemu_pids_) {
+    std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+    std::string args((std::istreambuf_iterator<char>(cmdline)), {});
+    if (contains(args, "qemu-system") && contains(args, s_.state_path().string())) ::kill(pid, SIGKILL);
+  }
+  s_.stop();
+}
+
+json guest_lifecycle::create(const std::string& name, const std::string& bootstrapper, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"instance", "create", "-n", name, "-b", bootstrapper,
+                                   "--network", "default_host_network", "--image", image_name,
+                                   "--identity", key_user, "--identity", password_user,
+                                   "--ram", "1024", "--vcpu", "2", "-s", "4G"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto vm = s_.kaso_json(args);
+  EXPECT_EQ(vm["state"], "created") << vm.dump();
+  EXPECT_EQ(vm["disk_size"], 4ull << 30);
+  return vm;
+}
+
+boot_figures guest_lifecycle::start_with_cli(const std::string& name, const std::string& what) {
+  boot_figures f{what};
+  auto vm = s_.kaso_json({"instance", "start", name}, 200s);
+  f.start_call = seconds_since(f.started);
+  f.pid = pid_of(vm);
+  qemu_pids_.push_back(f.pid);
+  EXPECT_EQ(vm["state"], "running") << vm.dump();
+  EXPECT_TRUE(alive(f.pid)) << vm.dump();
+  return f;
+}
+
+boot_figures guest_lifecycle::start_with_api(const std::string& name, const std::string& what) {
+  boot_figures f{what};
+  auto r = s_.call("POST", "/api/v1/instances/" + name + "/start");
+  f.start_call = seconds_since(f.started);
+  f.pid = pid_of(r.body);
+  qemu_pids_.push_back(f.pid);
+  EXPECT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["state"], "running") << r.body.dump();
+  EXPECT_TRUE(alive(f.pid)) << r.body.dump();
+  return f;
+}
+
+// Polls until the phone home carries an ed25519 host key (an IP report alone makes phone_home
+// non-null too); returns the key as `kaso instance get` shows it, "" after the bound.
+std::string guest_lifecycle::wait_for_phone_home(const std::string& name, boot_figures& f) {
+  int port = instance(name)["ssh_port"];
+  bool home = poll_until(boot_limit, 500ms, [&] {
+    if (f.banner < 0 && ssh_banner(port, 300ms)) f.banner = seconds_since(f.started);
+    auto vm = instance(name);
+    if (vm["state"] != "running") return true;
+    if (!vm["phone_home"].is_object() || vm["phone_home"]["host_keys"].value("ssh-ed25519", "").empty()) return false;
+    f.phone_home = seconds_since(f.started);
+    return true;
+  });
+  auto vm = s_.kaso_json({"instance", "get", name});
+  std::string key = vm["phone_home"].is_object() ? vm["phone_home"]["host_keys"].value("ssh-ed25519", "") : "";
+  EXPECT_TRUE(home && !key.empty()) << name << " did not phone home within " << boot_limit.count()
+                                    << " s: " << vm.dump() << diagnostics(name);
+  EXPECT_EQ(vm["phone_home"]["hostname"], name);
+  return key;
+}
+
+// Both bounds count from the start request, with at least 30 s for each.
+void guest_lifecycle::wait_for_ssh(const ssh_client& ssh, int port, boot_figures& f) {
+  auto left = [&] {
+    auto spent = std::chrono::duration_cast<std::chrono::seconds>(steady_clock::now() - f.started);
+    return std::max(boot_limit - spent, std::chrono::seconds(30));
+  };
+  bool banner = poll_until(left(), 1s, [&] { return ssh_banner(port, 2s); });
+  ASSERT_TRUE(banner) << "no sshd answered on 127.0.0.1:" << port << " within " << boot_limit.count()
+                      << " s of the start: the port forward reaches no sshd in the guest" << diagnostics(name_of(port));
+  if (f.banner < 0) f.banner = seconds_since(f.started);
+  auto reached = ssh.wait_reachable(left());
+  ASSERT_TRUE(reached.ok()) << reached.error().to_string();
+  f.ssh = seconds_since(f.started);
+}
+
+// The instance's view and the tail of qemu's log, for a failure message.
+std::string guest_lifecycle::diagnostics(const std::string& name) const {
+  auto r = s_.call("GET", "/api/v1/instances/" + name);
+  std::string out = "\ninstance: " + r.body.dump();
+  if (r.status == 200) {
+    auto nic = platform::run_process({"grep", "-o", "-e", "-nic .*", r.body.value("vm_script_path", "")}, 10s);
+    if (nic.ok()) out += "\nqemu " + nic->stdout_text;
+    auto out_log = platform::run_process({"tail", "-c", "3000", r.body.value("log_path", "")}, 10s);
+    if (out_log.ok()) out += "\nqemu log tail:\n" + out_log->stdout_text;
+  }
+  return out;
+}
+
+// 2-4. An instance seeded from a cidata disk with a static address boots, phones home, and ssh
+// (trusting only the phoned-home key) sees its name, its users and its address.
+void guest_lifecycle::boot_the_disk_seeded_instance() {
+  disk_ = create(disk_vm, "ci-disk", {"--static-ip4", static_ip});
+  auto first = start_with_cli(disk_vm, "ci-disk first boot");
+  ASSERT_TRUE(alive(first.pid)) << "qemu does not run";
+  std::string host_key = wait_for_phone_home(disk_vm, first);
+  ASSERT_FALSE(host_key.empty());
+  ssh_.emplace(key_, s_.root() / "disk.known_hosts", key_user, port());
+  ssh_->trust("ssh-ed25519", host_key);
+  ASSERT_NO_FATAL_FAILURE(wait_for_ssh(*ssh_, port(), first));
+  figures_.push_back(first);
+  EXPECT_EQ(ssh_->run("hostname").stdout_text, std::string(disk_vm) + "\n");
+  auto id_tester = ssh_->run(std::string("id ") + key_user);
+  EXPECT_TRUE(id_tester.succeeded() && contains(id_tester.stdout_text, "(sudo)")) << id_tester.stdout_text;
+  EXPECT_TRUE(ssh_->run(std::string("id ") + password_user).succeeded());
+  // The password identity's user has a SHA-512 crypt hash of exactly that password.
+  auto shadow = ssh_->run(std::string("sudo -n python3 -W ignore -c 'import crypt, spwd; h = spwd.getspnam(\"") +
+                          password_user + "\").sp_pwdp; print(h.startswith(\"$6$\") and crypt.crypt(\"" + password +
+                          "\", h) == h)'");
+  EXPECT_EQ(shadow.stdout_text, "True\n") << shadow.stderr_text;
+  auto addr = ssh_->run("ip -4 addr");
+  EXPECT_TRUE(contains(addr.stdout_text, std::string("inet ") + static_ip + "/24")) << addr.stdout_text;
+  EXPECT_TRUE(poll_until(60s, 500ms, [&] {
+    auto home = instance(disk_vm)["phone_home"];
+    return home.is_object() && home.value("ip", "") == static_ip;
+  }))
+      << "the guest reports its address: " << instance(disk_vm).dump();
+}
+
+// The host key check is real: a known_hosts with another key is refused.
+void guest_lifecycle::check_that_another_host_key_is_refused() {
+  ssh_client wrong(key_, s_.root() / "wrong.known_hosts", key_user, port());
+  std::ifstream own_pub(key_.string() + ".pub");
+  std::string type, other_key;
+  own_pub >> type >> other_key;
+  wrong.trust(type, other_key);
+  auto refused = wrong.run("true");
+  EXPECT_FALSE(refused.succeeded());
+  EXPECT_TRUE(contains(refused.stderr_text, "Host key verification failed")) << refused.stderr_text;
+}
+
+// 5. A graceful stop: the guest powers off on ACPI, and nothing starts it again.
+void guest_lifecycle::stop_gracefully() {
+  pid_t pid = instance(disk_vm)["pid"];
+  auto began = steady_clock::now();
+  auto stopped = s_.kaso_json({"instance", "stop", disk_vm, "--timeout", "120"}, 320s);
+  std::cout << "[e2e] graceful stop took " << seconds_since(began) << " s\n";
+  EXPECT_EQ(stopped["state"], "stopped") << stopped.dump();
+  EXPECT_FALSE(alive(pid));
+  auto evs = events_of(id());
+  ASSERT_FALSE(evs.empty());
+  EXPECT_EQ(evs.back()["type"], "instance.stopped");
+  EXPECT_EQ(evs.back()["payload"]["ended_by"], "powerdown") << evs.back().dump();
+  EXPECT_EQ(evs.back()["payload"]["exit_code"], 0);
+  const auto recorded = evs.size();
+  bool changed = poll_until(5s, 250ms, [&] {
+    return instance(disk_vm)["state"] != "stopped" || events_of(id()).size() != recorded;
+  });
+  EXPECT_FALSE(changed) << "no restart after a requested stop: " << events_of(id()).dump();
+}
+
+// 6. Started again: reachable again, with the same host key.
+void guest_lifecycle::start_again() {
+  auto second = start_with_cli(disk_vm, "ci-disk second boot");
+  ASSERT_NO_FATAL_FAILURE(wait_for_ssh(*ssh_, port(), second));
+  figures_.push_back(second);
+  EXPECT_EQ(ssh_->run("hostname").stdout_text, std::string(disk_vm) + "\n");
+}
+
+// 7. kill -9 of qemu: a crash (or, once restart policies exist, running again by itself); then
+// started through the API and reachable again.
+void guest_lifecycle::kill_qemu_and_start_again() {
+  pid_t pid = instance(disk_vm)["pid"];
+  ASSERT_TRUE(alive(pid));
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  json after;
+  ASSERT_TRUE(poll_until(30s, 100ms, [&] {
+    after = instance(disk_vm);
+    return after["state"] == "crashed" || (after["state"] == "running" && after["pid"] != pid);
+  })) << "the kill was not noticed: " << after.dump();
+  crashed_ = after["state"] == "crashed";
+  if (crashed_) {
+    EXPECT_EQ(after["exit"]["signal"], 9) << after.dump();
+    EXPECT_EQ(events_of(id()).back()["type"], "instance.crashed");
+  }
+  auto third = crashed_ ? start_with_api(disk_vm, "ci-disk after kill -9") : boot_figures{"ci-disk restarted by kaso"};
+  ASSERT_NO_FATAL_FAILURE(wait_for_ssh(*ssh_, port(), third));
+  figures_.push_back(third);
+  EXPECT_EQ(ssh_->run("hostname").stdout_text, std::string(disk_vm) + "\n");
+}
+
+// The first guest goes before the second boots (remove --force stops it first); its story.
+void guest_lifecycle::remove_the_disk_seeded_instance() {
+  auto removed = s_.kaso({"instance", "remove", disk_vm, "--force"}, 320s);
+  EXPECT_EQ(removed.exit_code, 0) << removed.stderr_text;
+  EXPECT_FALSE(fs::exists(disk_["path"].get<std::string>()));
+  std::vector<std::string> story = {"instance.created", "instance.starting", "instance.started",
+                                    "instance.phoned_home", "instance.stopping", "instance.stopped",
+                                    "instance.starting", "instance.started"};
+  if (crashed_) story.insert(story.end(), {"instance.crashed", "instance.starting", "instance.started"});
+  story.insert(story.end(), {"instance.stopping", "instance.stopped", "instance.removed"});
+  auto told = types_of(events_of(id()));
+  if (crashed_) {
+    EXPECT_EQ(told, story) << joined(told);
+  } else {
+    EXPECT_TRUE(is_subsequence(story, told)) << joined(told);
+  }
+}
+
+// 8. A second instance, seeded over the network by kaso's guest listener, on DHCP.
+void guest_lifecycle::boot_the_network_seeded_instance() {
+  net_ = create(net_vm, "ci", {});
+  const int net_port = net_["ssh_port"];
+  auto boot = start_with_cli(net_vm, "ci (network seed) boot");
+  ASSERT_TRUE(alive(boot.pid)) << "qemu does not run";
+  std::string host_key = wait_for_phone_home(net_vm, boot);
+  ASSERT_FALSE(host_key.empty());
+  ssh_client ssh(key_, s_.root() / "net.known_hosts", key_user, net_port);
+  ssh.trust("ssh-ed25519", host_key);
+  ASSERT_NO_FATAL_FAILURE(wait_for_ssh(ssh, net_port, boot));
+  figures_.push_back(boot);
+  EXPECT_EQ(ssh.run("hostname").stdout_text, std::string(net_vm) + "\n");
+  auto addr = ssh.run("ip -4 -o addr show scope global");
+  EXPECT_TRUE(contains(addr.stdout_text, "inet 172.16.4.")) << addr.stdout_text;
+  auto status = ssh.run("cloud-init status --long");
+  EXPECT_TRUE(contains(status.stdout_text, "DataSourceNoCloudNet")) << status.stdout_text;
+}
+
+// 9. Removal, and the second instance's story in the event log.
+void guest_lifecycle::remove_everything() {
+  auto removed = s_.kaso({"instance", "remove", net_vm, "--force"}, 320s);
+  EXPECT_EQ(removed.exit_code, 0) << removed.stderr_text;
+  auto image_removed = s_.kaso({"image", "remove", image_name});
+  EXPECT_EQ(image_removed.exit_code, 0) << image_removed.stderr_text;
+  EXPECT_TRUE(s_.get_json("/api/v1/images").empty());
+  EXPECT_TRUE(s_.get_json("/api/v1/instances").empty());
+  auto told = types_of(events_of(net_["id"]));
+  EXPECT_EQ(told, (std::vector<std::string>{"instance.created", "instance.starting", "instance.started",
+                                            "instance.phoned_home", "instance.stopping", "instance.stopped",
+                                            "instance.removed"}))
+      << joined(told);
+  auto log = s_.kaso_json({"events", "list", "--kind", "image"});
+  ASSERT_FALSE(log.empty());
+  EXPECT_EQ(log.back()["type"], "image.removed");
+}
+
+TEST_F(guest_lifecycle, a_real_guest_boots_phones_home_answers_ssh_stops_crashes_and_is_removed) {
+  ASSERT_NO_FATAL_FAILURE(boot_the_disk_seeded_instance());
+  check_that_another_host_key_is_refused();
+  ASSERT_NO_FATAL_FAILURE(stop_gracefully());
+  ASSERT_NO_FATAL_FAILURE(start_again());
+  ASSERT_NO_FATAL_FAILURE(kill_qemu_and_start_again());
+  ASSERT_NO_FATAL_FAILURE(remove_the_disk_seeded_instance());
+  ASSERT_NO_FATAL_FAILURE(boot_the_network_seeded_instance());
+  remove_everything();
+}
+
+}  // namespace
+}  // namespace kaso::e2e

@@ -1,0 +1,147 @@
+// See server_harness.hpp.
+#include "server_harness.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace kaso::e2e {
+namespace {
+
+bool can_connect(const std::filesystem::path& socket) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+temp_dir::temp_dir() {
+  char tmpl[] = "/tmp/kaso-e2e-XXXXXX";
+  path = mkdtemp(tmpl);
+}
+
+// KASO_E2E_KEEP=1 keeps the folder (server log, console logs) for a post-mortem.
+temp_dir::~temp_dir() {
+  if (const char* keep = std::getenv("KASO_E2E_KEEP"); keep != nullptr && std::string(keep) == "1") {
+    std::cerr << "[e2e] kept " << path << "\n";
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+server_harness::server_harness() { std::ofstream(dir_.path / "kaso.json") << "{}"; }
+
+server_harness::~server_harness() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+void server_harness::start() {
+  ASSERT_LT(pid_, 0) << "already started";
+  std::string log_file = (dir_.path / "server.log").string();
+  std::string config = (dir_.path / "kaso.json").string();
+  std::string path = state_path().string();
+  pid_ = fork();
+  ASSERT_GE(pid_, 0);
+  if (pid_ == 0) {
+    int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl(KASO_SERVER_BIN, "kaso-server", "-c", config.c_str(), "-p", path.c_str(), "--log-level",
+          "debug", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!can_connect(socket())) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      FAIL() << "kaso-server exited during start:\n" << log();
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "kaso-server did not listen:\n" << log();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+int server_harness::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string server_harness::log() const {
+  std::ifstream in(dir_.path / "server.log");
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+platform::process_output server_harness::kaso(const std::vector<std::string>& args,
+                                              std::chrono::seconds timeout) const {
+  std::vector<std::string> argv = {KASO_CLI_BIN, "--server", "unix:" + socket().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = platform::run_process(argv, timeout);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
+  return r.ok() ? r.value() : platform::process_output{};
+}
+
+nlohmann::json server_harness::kaso_json(std::vector<std::string> args,
+                                         std::chrono::seconds timeout) const {
+  std::string what = "kaso";
+  for (const auto& a : args) what += " " + a;
+  args.insert(args.end(), {"-o", "json"});
+  auto out = kaso(args, timeout);
+  EXPECT_EQ(out.exit_code, 0) << what << ": " << out.stderr_text;
+  auto j = nlohmann::json::parse(out.stdout_text, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << what << ": " << out.stdout_text;
+  return j.is_discarded() ? nlohmann::json() : j;
+}
+
+std::unique_ptr<httplib::Client> server_harness::http() const {
+  auto c = std::make_unique<httplib::Client>(socket().string());
+  c->set_address_family(AF_UNIX);
+  c->set_read_timeout(std::chrono::seconds(300));
+  return c;
+}
+
+reply server_harness::call(const std::string& method, const std::string& path,
+                           const nlohmann::json& body) const {
+  auto c = http();
+  std::string text = body.is_null() ? "" : body.dump();
+  httplib::Result r = method == "POST"     ? c->Post(path, text, "application/json")
+                      : method == "DELETE" ? c->Delete(path)
+                                           : c->Get(path);
+  if (!r) return {};
+  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
+}
+
+nlohmann::json server_harness::get_json(const std::string& path) const {
+  auto r = call("GET", path);
+  EXPECT_EQ(r.status, 200) << "GET " << path << ": " << r.body.dump();
+  return r.body;
+}
+
+}  // namespace kaso::e2e
