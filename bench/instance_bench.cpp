@@ -3,10 +3,11 @@
 //   create: POST /api/v1/instances until 201, for a blank 1 GiB and a blank 20 GiB image, versus
 //           `qemu-img create -f qcow2 -F qcow2 -b IMAGE` + the seed files + `genisoimage`;
 //   start:  POST /api/v1/instances/{name}/start until 200 (kaso answers once QMP says running),
-//           versus spawning qemu here, negotiating QMP and polling query-status until running.
+//           versus spawning kaso's own command line for that VM (its vm.sh, pointed at a directory
+//           of our own) here, negotiating QMP and polling query-status until running.
 // A warm-up round per image is not counted; then kaso and by hand take turns going first.
-// Network safety: kaso's VMs are on default_host_network (user networking, restrict=on); the qemu
-// started here has -nic none. Single-threaded; run it alone on the machine it measures.
+// Network safety: every VM is on default_host_network (user networking, restrict=on), the qemu
+// started here too (it runs kaso's command line). Single-threaded; run it alone on the machine it measures.
 //   kaso_bench_instances [--rounds N] [--server-bin PATH]
 #include <fcntl.h>
 #include <signal.h>
@@ -142,6 +143,40 @@ class qmp_session {
   std::string buffer_;
 };
 
+// The argv of a vm.sh (`exec ARG ARG ...`, single-quoted where needed, lines joined by '\\'),
+// with every occurrence of `from` (the kaso instance's directory) replaced by `to`.
+std::vector<std::string> argv_of_script(const std::string& script, const std::string& from, const std::string& to) {
+  std::vector<std::string> argv;
+  auto at = script.find("exec ");
+  if (at == std::string::npos) return argv;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = at + 5; i < script.size(); ++i) {
+    char c = script[i];
+    if (c == '\'' ) {
+      auto end = script.find('\'', i + 1);
+      word += script.substr(i + 1, end - i - 1);
+      i = end;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < script.size()) {
+      if (script[i + 1] != '\n') word += script[i + 1], in_word = true;
+      ++i;
+    } else if (c == ' ' || c == '\n' || c == '\t') {
+      if (in_word) argv.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) argv.push_back(word);
+  for (auto& a : argv) {
+    for (auto pos = a.find(from); pos != std::string::npos; pos = a.find(from, pos + to.size())) a.replace(pos, from.size(), to);
+  }
+  return argv;
+}
+
 // What a hand-made VM is: its directory with os.qcow2, the seed files and seed.iso.
 struct by_hand {
   static bool create(const fs::path& image, const fs::path& dir, std::uint64_t size,
@@ -160,14 +195,9 @@ struct by_hand {
   }
 
   // Spawns qemu on the overlay and the seed and waits until QMP says running; the pid, or -1.
-  static pid_t start(const fs::path& dir, const std::string& accel) {
+  // `argv`: kaso's own command line for the same VM (its vm.sh), pointed at this directory.
+  static pid_t start(const fs::path& dir, const std::vector<std::string>& argv) {
     auto qmp = dir / "qmp.sock";
-    std::vector<std::string> argv{"qemu-system-x86_64", "-machine", "q35", "-accel", accel, "-m", "64", "-smp", "1",
-                                  "-nodefaults", "-display", "none", "-nic", "none",
-                                  "-qmp", "unix:" + qmp.string() + ",server=on,wait=off",
-                                  "-drive", "if=virtio,format=qcow2,file=" + (dir / "os.qcow2").string(),
-                                  "-drive", "if=virtio,format=raw,readonly=on,file=" + (dir / "seed.iso").string()};
-    if (accel == "kvm") argv.insert(argv.begin() + 5, {"-cpu", "host"});
     pid_t pid = spawn(argv, dir / "qemu.log");
     if (pid > 0 && wait_running(pid, qmp)) return pid;
     end_child(pid);
@@ -278,7 +308,10 @@ class bench_session {
     times t;
     bool ok = kaso_first ? kaso_create(c, name, t) && hand_create(c, hand_dir, t)
                          : hand_create(c, hand_dir, t) && kaso_create(c, name, t);
-    if (ok) ok = kaso_first ? kaso_start(name, t) && hand_start(hand_dir, t) : hand_start(hand_dir, t) && kaso_start(name, t);
+    if (ok) {
+      ok = kaso_first ? kaso_start(name, t) && hand_start(name, hand_dir, t)
+                      : hand_start(name, hand_dir, t) && kaso_start(name, t);
+    }
     ok = call(socket(), "DELETE", "/api/v1/instances/" + name + "?force=true").status == 200 && ok;
     std::error_code ignored;
     fs::remove_all(hand_dir, ignored);
@@ -335,9 +368,12 @@ class bench_session {
   }
 
   // Times the start, then ends the qemu.
-  bool hand_start(const fs::path& dir, times& t) {
+  bool hand_start(const std::string& name, const fs::path& dir, times& t) {
+    auto vm = call(socket(), "GET", "/api/v1/instances/" + name).body;
+    auto argv = argv_of_script(read_text(vm.value("vm_script_path", "")), vm.value("path", ""), dir.string());
+    if (argv.empty()) return false;
     auto t0 = steady::now();
-    pid_t own = by_hand::start(dir, accel_);
+    pid_t own = by_hand::start(dir, argv);
     t.hand_start = kaso::bench::ms_since(t0);
     if (own < 0) std::fprintf(stderr, "qemu by hand did not run:\n%s\n", read_text(dir / "qemu.log").c_str());
     end_child(own);
