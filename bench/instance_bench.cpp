@@ -24,9 +24,13 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "bench_server.hpp"
 #include "bench_util.hpp"
 #include "platform/process.hpp"
 
+using kaso::bench::call;
+using kaso::bench::end_child;
+using kaso::bench::spawn;
 using kaso::bench::steady;
 namespace fs = std::filesystem;
 
@@ -36,23 +40,6 @@ const std::string key_line =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDFPX3xxdDp3iyX3SFEplJ3q2IpdCKZ9CG+TI9Ypk8jD me@host";
 constexpr std::uint64_t gib = 1ULL << 30;
 constexpr auto wait_limit = std::chrono::seconds(60);
-
-struct reply {
-  int status = 0;
-  nlohmann::json body;
-};
-
-// One request on a fresh connection, as the kaso CLI makes it.
-reply call(const fs::path& socket, const std::string& method, const std::string& path,
-           const nlohmann::json& body = nullptr) {
-  httplib::Client c(socket.string());
-  c.set_address_family(AF_UNIX);
-  c.set_read_timeout(std::chrono::seconds(180));
-  auto text = body.is_null() ? std::string() : body.dump();
-  auto r = method == "POST" ? c.Post(path, text, "application/json") : method == "DELETE" ? c.Delete(path) : c.Get(path);
-  if (!r) return {};
-  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
-}
 
 bool run(const std::vector<std::string>& argv) {
   auto r = kaso::platform::run_process(argv, wait_limit);
@@ -66,28 +53,6 @@ std::string read_text(const fs::path& file) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-// Forks `argv` with stdout and stderr on `log`; the child is ours to reap.
-pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-void end_child(pid_t pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
 }
 
 // A Unix stream socket connected to `path`; -1 when nobody listens (yet).

@@ -4,10 +4,16 @@
 // commit, reads see only durable state, and a refused command appends nothing. If an append
 // fails, the tentative state falls back to the durable one.
 //
+// Times: the store stamps each event when it writes it. The tentative state cannot wait for
+// that, so it folds each draft stamped with the time of its decision: folds that keep times, such
+// as an instance's restart history, see the time within the append's latency. Reads and answers
+// use the durable state, with the store's times.
+//
 // One pipeline per manager actor, used only from that actor's handlers. Answers are the JSON
 // the API serves (json_text). Include only in actor .cpp files: it pulls in CAF.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <unordered_map>
@@ -112,9 +118,14 @@ class command_pipeline {
   void append(Actor* self, std::vector<events::event> drafts, const events::cause& who,
               std::optional<caf::typed_response_promise<json_text>> promise, reply_builder reply,
               continuation then = {}) {
+    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
     for (auto& e : drafts) {
       e.caused_by = who;
-      domain::evolve(tentative_, e);
+      auto stamped = e;
+      if (stamped.time_us == 0) stamped.time_us = now_us;
+      domain::evolve(tentative_, stamped);
     }
     auto token = next_token_++;
     pending_.emplace(token, pending{std::move(promise), std::move(reply), std::move(then)});

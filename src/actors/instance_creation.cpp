@@ -69,6 +69,8 @@ result<domain::create_instance> initial_command(manager_actor* self, const insta
   c.display = req.display.value_or("headless");
   c.bootstrapper = req.bootstrapper.value_or("ci-disk");
   c.static_ip4 = req.static_ip4;
+  c.autostart = req.autostart;
+  c.restart = req.restart;
   c.network_ref = std::to_string(n->id);
   c.mac = new_mac(st);
   c.host = s.host;

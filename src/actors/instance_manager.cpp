@@ -36,61 +36,89 @@ result<vm_launch> launch_of(manager_actor* self, const domain::instance& i) {
   return l;
 }
 
-// Records `cmd` and answers the instance as it then is.
-template <class Command>
-void record_then_answer(manager_actor* self, const Command& cmd, std::uint64_t id, promise_t promise,
-                        std::optional<caf::error> failure = std::nullopt) {
-  self->state.pipeline->submit_then(self, cmd, events::cause{}, [self, id, promise, failure](outcome& out) mutable {
-    if (failure) {
-    promise.deliver(*failure);
-    return;
-  }
-    if (!out.ok()) {
-    promise.deliver(caf_error(out.error()));
-    return;
-  }
-    promise.deliver(text(instance_view(self, id)));
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+events::cause origin(std::string name) {
+  events::cause c;
+  c.origin = std::move(name);
+  return c;
+}
+
+// What a start or stop leads to: an error, or none; and the instance.
+using then_fn = std::function<void(std::optional<caf::error>, std::uint64_t id)>;
+
+// Runs qemu for instance `id`, whose instance.starting is durable, in a VM actor of its own, then
+// records instance.started (instance.restarted for an automatic restart) or start_failed.
+void launch(manager_actor* self, std::uint64_t id, vm_launch l, then_fn then) {
+  auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l);
+  self->state.vms[id] = vm;
+  self->request(vm, l.timeout + std::chrono::seconds(10), start_atom_v)
+      .then(
+          [self, id, then](std::int64_t pid, std::uint64_t start_time) {
+            spdlog::info("instance {} started, qemu pid {}", id, pid);
+            self->state.pipeline->submit_then(self, domain::mark_started{id, pid, start_time}, origin("supervisor"),
+                                              [then, id](outcome& out) {
+                                                then(out.ok() ? std::nullopt : std::optional(caf_error(out.error())), id);
+                                              });
+          },
+          [self, id, then](const caf::error& e) {
+            self->state.vms.erase(id);
+            auto why = from_caf(e);
+            spdlog::warn("instance {} did not start: {}", id, why.message());
+            self->state.pipeline->submit_then(self, domain::mark_start_failed{id, why.message(), now_us()},
+                                              origin("supervisor"), [then, id, e](outcome&) { then(e, id); });
+          });
+}
+
+void start(manager_actor* self, const std::string& ref, const events::cause& who, then_fn then) {
+  auto& pipeline = *self->state.pipeline;
+  const auto* i = pipeline.tentative().instances.resolve(ref);
+  if (i == nullptr) return then(caf_error(error::not_found("instance '" + ref + "' does not exist")), 0);
+  auto l = launch_of(self, *i);
+  if (!l.ok()) return then(caf_error(l.error()), i->id);
+  auto id = i->id;
+  pipeline.submit_then(self, domain::start_instance{ref}, who, [self, id, then, l = std::move(*l)](outcome& out) mutable {
+    if (!out.ok()) return then(caf_error(out.error()), id);
+    launch(self, id, std::move(l), then);
   });
 }
 
-void start(manager_actor* self, const std::string& ref, const events::cause& who, promise_t promise) {
+// A scheduled automatic restart came due (see act_on): qemu is started again, unless the restart
+// was cancelled or overtaken meanwhile (then begin_restart decides nothing).
+void relaunch(manager_actor* self, std::uint64_t id, unsigned attempt) {
   auto& pipeline = *self->state.pipeline;
-  const auto* i = pipeline.tentative().instances.resolve(ref);
-  if (i == nullptr) {
-    promise.deliver(caf_error(error::not_found("instance '" + ref + "' does not exist")));
-    return;
-  }
-  auto launch = launch_of(self, *i);
-  if (!launch.ok()) {
-    promise.deliver(caf_error(launch.error()));
-    return;
-  }
-  auto id = i->id;
-  pipeline.submit_then(self, domain::start_instance{ref}, who, [self, id, promise, l = std::move(*launch)](outcome& out) mutable {
-    if (!out.ok()) {
-    promise.deliver(caf_error(out.error()));
-    return;
-  }
-    auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l);
-    self->state.vms[id] = vm;
-    self->request(vm, l.timeout + std::chrono::seconds(10), start_atom_v)
-        .then(
-            [self, id, promise](std::int64_t pid, std::uint64_t start_time) mutable {
-              spdlog::info("instance {} started, qemu pid {}", id, pid);
-              record_then_answer(self, domain::mark_started{id, pid, start_time}, id, promise);
-            },
-            [self, id, promise](const caf::error& e) mutable {
-              self->state.vms.erase(id);
-              auto why = from_caf(e);
-              spdlog::warn("instance {} did not start: {}", id, why.message());
-              record_then_answer(self, domain::mark_start_failed{id, why.message()}, id, promise, e);
-            });
+  pipeline.submit_then(self, domain::begin_restart{id, attempt}, origin("supervisor"), [self, id](outcome& out) {
+    if (!out.ok() || out->empty()) return;
+    auto log = [](std::optional<caf::error> e, std::uint64_t id) {
+      if (e) spdlog::warn("instance {}: restart failed: {}", id, from_caf(*e).message());
+    };
+    const auto* i = self->state.pipeline->tentative().instances.find(id);
+    auto l = i != nullptr ? launch_of(self, *i) : result<vm_launch>(error::not_found("instance is gone"));
+    if (!l.ok()) {
+      self->state.pipeline->submit_then(self, domain::mark_start_failed{id, l.error().message(), now_us()},
+                                        origin("supervisor"), [](outcome&) {});
+      return;
+    }
+    launch(self, id, std::move(*l), log);
   });
+}
+
+// When the restart of a `restarting` instance is due, this manager is told (restart_atom).
+void schedule_restart(manager_actor* self, const domain::instance& i) {
+  auto wait_us = std::max<std::int64_t>(0, i.restart_due_us - now_us());
+  spdlog::info("instance {}: restart {} in {} ms", i.id, i.restart_attempt, wait_us / 1000);
+  if (wait_us == 0) {
+    self->send(self, restart_atom_v, i.id, i.restart_attempt);
+  } else {
+    self->delayed_send(self, std::chrono::microseconds(wait_us), restart_atom_v, i.id, i.restart_attempt);
+  }
 }
 
 // Stops the instance, then runs `then` (with an error when the stop failed).
-void stop(manager_actor* self, const stop_request& req, const events::cause& who,
-          std::function<void(std::optional<caf::error>, std::uint64_t)> then) {
+void stop(manager_actor* self, const stop_request& req, const events::cause& who, then_fn then) {
   auto& pipeline = *self->state.pipeline;
   const auto* i = pipeline.tentative().instances.resolve(req.ref);
   if (i == nullptr) return then(caf_error(error::not_found("instance '" + req.ref + "' does not exist")), 0);
@@ -98,7 +126,7 @@ void stop(manager_actor* self, const stop_request& req, const events::cause& who
   pipeline.submit_then(self, domain::stop_instance{req.ref, req.force, req.timeout_s}, who,
                        [self, id, req, then](outcome& out) mutable {
     if (!out.ok()) return then(caf_error(out.error()), id);
-    if (out->empty()) return then(std::nullopt, id);  // already stopped
+    if (out->empty() || out->front().type == "instance.restart_cancelled") return then(std::nullopt, id);  // no qemu
     auto vm = self->state.vms.find(id);
     if (vm == self->state.vms.end()) {
       // No qemu of ours (it ended meanwhile): nothing left to stop.
@@ -124,7 +152,8 @@ void stop(manager_actor* self, const stop_request& req, const events::cause& who
   });
 }
 
-void answer_after_stop(manager_actor* self, promise_t promise, std::optional<caf::error> e, std::uint64_t id) {
+// Answers a start or stop: its error, or the instance as it now is.
+void answer(manager_actor* self, promise_t promise, std::optional<caf::error> e, std::uint64_t id) {
   if (e) {
     promise.deliver(*e);
     return;
@@ -153,12 +182,16 @@ void remove(manager_actor* self, const remove_instance_request& req, const event
 
 // ---- reports from VM actors -----------------------------------------------------------------
 
-void on_exited(manager_actor* self, std::uint64_t id, int code, int signal) {
+// qemu ended without being asked to: recorded, with what the restart policy makes of it.
+void on_exited(manager_actor* self, std::uint64_t id, int code, int signal, std::string shutdown_reason,
+               std::string detail = {}) {
   self->state.vms.erase(id);
-  spdlog::info("instance {}: qemu ended (exit code {}, signal {})", id, code, signal);
-  events::cause guest;
-  guest.origin = "guest";
-  self->state.pipeline->submit_then(self, domain::mark_exited{id, code, signal, "", false}, guest, [](outcome&) {});
+  spdlog::info("instance {}: qemu ended (exit code {}, signal {}, shutdown reason '{}'{})", id, code, signal,
+               shutdown_reason, detail.empty() ? "" : ", " + detail);
+  domain::mark_exited m{id, code, signal, "", false, std::move(shutdown_reason), std::move(detail), now_us()};
+  self->state.pipeline->submit_then(self, m, origin("supervisor"), [id](outcome& out) {
+    if (!out.ok()) spdlog::warn("instance {}: end not recorded: {}", id, out.error().message());
+  });
 }
 
 template <class Command>
@@ -170,16 +203,28 @@ void record_report(manager_actor* self, const Command& cmd) {
   });
 }
 
-// At start: every instance the log says is running was started by an earlier server. Its qemu
-// kept running (own session) and is watched again; one that vanished meanwhile is recorded as
-// ended on its own.
-void readopt(manager_actor* self) {
+// At start: every instance the log says is running was started by an earlier server (or by this
+// manager before it failed). Its qemu kept running (own session) and is watched again; one that
+// vanished meanwhile is a failure under its restart policy. A restart that was due is scheduled
+// again, and instances marked autostart that are not running are started.
+void reconcile(manager_actor* self) {
   for (const auto& [id, i] : self->state.pipeline->durable().instances.by_id) {
+    if (i.state == "restarting") {
+      schedule_restart(self, i);
+      continue;
+    }
+    if (i.autostart && (i.state == "created" || i.state == "stopped" || i.state == "crashed")) {
+      spdlog::info("instance {}: autostart", id);
+      start(self, std::to_string(id), origin("autostart"), [](std::optional<caf::error> e, std::uint64_t id) {
+        if (e) spdlog::warn("instance {}: autostart failed: {}", id, from_caf(*e).message());
+      });
+      continue;
+    }
     if (i.state != "running" && i.state != "starting" && i.state != "stopping") continue;
     auto launch = launch_of(self, i);
     auto vanished = [self, id = i.id](const std::string& why) {
       spdlog::warn("instance {}: its qemu is gone ({})", id, why);
-      on_exited(self, id, -1, 0);
+      on_exited(self, id, -1, 0, "", "vanished while the server was down");
     };
     if (!launch.ok() || i.pid <= 0) {
       vanished(launch.ok() ? "no pid recorded" : launch.error().message());
@@ -196,6 +241,10 @@ void readopt(manager_actor* self) {
 // What a durable event asks of others: the image manager learns which images instances use.
 void act_on(manager_actor* self, const events::event& e) {
   if (e.kind != "instance") return;
+  if (e.type == "instance.restart_scheduled") {
+    if (const auto* i = self->state.pipeline->durable().instances.find(std::stoull(e.id))) schedule_restart(self, *i);
+    return;
+  }
   if (e.type == "instance.created" || e.type == "instance.modified" || e.type == "instance.removed") {
     self->send(self->state.supervisor, durable_atom_v, e);
   }
@@ -220,7 +269,7 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
     auto predefined = domain::decide(pipeline.tentative(), domain::ensure_predefined_networks{st.settings.network_defaults});
     if (predefined.ok() && !predefined->empty()) pipeline.append_own(self, std::move(*predefined));
   }
-  readopt(self);
+  reconcile(self);
   auto net_reply = [self](std::uint64_t id) { return [self, id](const std::vector<events::event>&) { return network_view(self, id); }; };
   return {
       [=, &pipeline](domain::create_network& c, events::cause& who) {
@@ -266,13 +315,15 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
       },
       [=](start_atom, std::string& ref, events::cause& who) -> caf::result<json_text> {
         auto promise = self->make_response_promise<json_text>();
-        start(self, ref, who, promise);
+        start(self, ref, who, [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
+          answer(self, promise, std::move(e), id);
+        });
         return promise;
       },
       [=](stop_request& req, events::cause& who) -> caf::result<json_text> {
         auto promise = self->make_response_promise<json_text>();
         stop(self, req, who, [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
-          answer_after_stop(self, promise, std::move(e), id);
+          answer(self, promise, std::move(e), id);
         });
         return promise;
       },
@@ -283,11 +334,16 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
     promise.deliver(*e);
     return;
   }
-          start(self, std::to_string(id), who, promise);
+          start(self, std::to_string(id), who, [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
+            answer(self, promise, std::move(e), id);
+          });
         });
         return promise;
       },
-      [=](exited_atom, std::uint64_t id, int code, int signal) { on_exited(self, id, code, signal); },
+      [=](exited_atom, std::uint64_t id, int code, int signal, std::string& shutdown_reason) {
+        on_exited(self, id, code, signal, std::move(shutdown_reason));
+      },
+      [=](restart_atom, std::uint64_t id, unsigned attempt) { relaunch(self, id, attempt); },
       [=](phone_home_atom, std::uint64_t id, domain::phone_home_report& r) {
         spdlog::info("instance {} phoned home as '{}'", id, r.hostname);
         record_report(self, domain::record_phone_home{id, std::move(r)});

@@ -14,6 +14,16 @@
 //   (restart_atom, stop_request, cause) -> instance
 //   (list_atom, "networks"|"instances"), (get_atom, "networks"|"instances", ref)
 // From VM actors: exited_atom, phone_home_atom, ip_atom (see vm_actor.hpp).
+// From itself: (restart_atom, uint64 id, uint32 attempt) when a scheduled restart is due.
+//
+// Supervision of qemu: an end nobody asked for is decided by the instance's restart policy
+// (domain/restart_policy.hpp): instance.crashed (or stopped, for a guest poweroff), then
+// restart_scheduled with its backoff, or gave_up. A durable restart_scheduled sets a timer
+// (delayed_send); when it comes due, begin_restart, then qemu is launched again and
+// instance.restarted recorded. At start (and when the supervisor restarts this actor after a
+// failure) every instance is reconciled with reality: running qemus are re-adopted (same pid),
+// vanished ones are failures under their policy, due restarts are scheduled again, and
+// instances marked autostart that are not running are started.
 //
 // Creating an instance: the image is reserved with the image manager (it cannot be removed
 // meanwhile), the identities are fetched, the command is decided (nothing written yet), the

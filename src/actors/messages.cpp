@@ -16,7 +16,9 @@ kaso::error from_caf(const caf::error& e) {
     return kaso::error(static_cast<errc>(e.code()), std::move(message));
   }
   if (e == caf::sec::request_timeout) return error::timeout("the server did not answer in time");
-  if (e == caf::sec::request_receiver_down) return error::unavailable("the server is shutting down");
+  // The actor is gone: the server is shutting down, or a supervisor is restarting it (for a few
+  // milliseconds); either way the request may be tried again.
+  if (e == caf::sec::request_receiver_down) return error::unavailable("the server is shutting down or restarting a part of itself; try again");
   return error::internal("actor failure: " + caf::to_string(e));
 }
 

@@ -56,6 +56,8 @@ struct instance_request {
   std::string network, image;
   std::vector<std::string> identities;
   std::string static_ip4;
+  bool autostart = false;
+  domain::restart_policy restart;  // checked by the decider
 };
 struct remove_instance_request {
   std::string ref;

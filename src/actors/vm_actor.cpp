@@ -19,6 +19,36 @@ struct vm_state {
 
 using vm_actor_t = caf::stateful_actor<vm_state>;
 
+// How long the QMP socket is read, once qemu has ended, for the SHUTDOWN event that says why.
+constexpr auto shutdown_event_wait = std::chrono::milliseconds(200);
+
+// Watches `process`: its end reaches this actor (exited_atom with the status), which reports it.
+status watch(vm_actor_t* self, platform::process_handle&& process) {
+  caf::actor me = caf::actor_cast<caf::actor>(self);
+  auto watcher = platform::exit_watcher::start(std::move(process), [me](platform::exit_status s) {
+    caf::anon_send(me, exited_atom_v, s.exited ? s.code : -1, s.signal);
+  });
+  if (!watcher.ok()) return watcher.error();
+  self->state.watcher = std::move(*watcher);
+  return ok_status();
+}
+
+// qemu ended on its own: tells the manager how (the exit status, and the reason of qemu's last
+// SHUTDOWN event, still readable on the closed QMP socket), then ends.
+void report_end(vm_actor_t* self, caf::actor manager, std::uint64_t id, int code, int signal) {
+  auto& st = self->state;
+  if (st.watcher) st.watcher->stop();
+  std::string shutdown_reason;
+  if (st.qmp) {
+    auto event = st.qmp->wait_event("SHUTDOWN", shutdown_event_wait);
+    if (event.ok() && event->contains("data") && (*event)["data"].is_object()) {
+      shutdown_reason = (*event)["data"].value("reason", std::string());
+    }
+  }
+  self->send(manager, exited_atom_v, id, code, signal, shutdown_reason);
+  self->quit();
+}
+
 result<std::unique_ptr<guest::guest_listener>> start_listener(const vm_launch& l, caf::actor manager) {
   if (l.guest_socket.empty()) return std::unique_ptr<guest::guest_listener>{};
   auto id = l.instance_id;
@@ -47,19 +77,11 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor mana
   auto started = platform::process_start_time(pid);
   st.listener = std::move(*listener);
   st.qmp.emplace(std::move(vm->qmp));
-  // The watcher's thread tells the manager, then this actor, which then ends.
-  caf::actor me = caf::actor_cast<caf::actor>(self);
-  auto id = l.instance_id;
-  auto watcher = platform::exit_watcher::start(std::move(vm->process), [manager, me, id](platform::exit_status s) {
-    caf::anon_send(manager, exited_atom_v, id, s.exited ? s.code : -1, s.signal);
-    caf::anon_send(me, exited_atom_v);
-  });
-  if (!watcher.ok()) {
+  if (auto w = watch(self, std::move(vm->process)); !w.ok()) {
     (void)qemu::stop(vm->process, &*st.qmp, std::chrono::milliseconds(0), true);
     self->quit();
-    return to_caf(watcher.error());
+    return to_caf(w.error());
   }
-  st.watcher = std::move(*watcher);
   return {static_cast<std::int64_t>(pid), started.ok() ? *started : std::uint64_t{0}};
 }
 
@@ -83,14 +105,7 @@ caf::result<bool> adopt(vm_actor_t* self, caf::actor manager, const vm_launch& l
   if (!listener.ok()) return fail(listener.error());
   st.listener = std::move(*listener);
   st.qmp.emplace(std::move(*qmp));
-  caf::actor me = caf::actor_cast<caf::actor>(self);
-  auto id = l.instance_id;
-  auto watcher = platform::exit_watcher::start(std::move(*process), [manager, me, id](platform::exit_status s) {
-    caf::anon_send(manager, exited_atom_v, id, s.exited ? s.code : -1, s.signal);
-    caf::anon_send(me, exited_atom_v);
-  });
-  if (!watcher.ok()) return fail(watcher.error());
-  st.watcher = std::move(*watcher);
+  if (auto w = watch(self, std::move(*process)); !w.ok()) return fail(w.error());
   return true;
 }
 
@@ -113,14 +128,19 @@ caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful
 }
 
 caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch) {
+  // A manager that fails is started again by the supervisor and adopts qemu anew: this actor then
+  // lets go of it (qemu keeps running) and ends.
+  self->monitor(manager);
+  self->set_down_handler([self](const caf::down_msg&) {
+    if (self->state.watcher) self->state.watcher->stop();
+    self->state.listener.reset();
+    self->quit();
+  });
   return {
       [=](start_atom) { return start(self, manager, launch); },
       [=](adopt_atom, std::int64_t pid, std::uint64_t start_time) { return adopt(self, manager, launch, pid, start_time); },
       [=](stop_atom, std::uint32_t graceful_ms, bool force) { return stop(self, graceful_ms, force); },
-      [=](exited_atom) {
-        if (self->state.watcher) self->state.watcher->stop();
-        self->quit();
-      },
+      [=](exited_atom, int code, int signal) { report_end(self, manager, launch.instance_id, code, signal); },
   };
 }
 

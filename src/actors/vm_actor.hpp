@@ -14,10 +14,15 @@
 //                                                   ACPI powerdown, then QMP quit, then SIGKILL
 //                                                   (see qemu::stop); the actor quits after it
 // To the manager, unasked:
-//   (exited_atom, uint64 id, int exit_code, int signal)   qemu ended on its own; the actor quits
+//   (exited_atom, uint64 id, int exit_code, int signal, string shutdown_reason)
+//                                                   qemu ended on its own (exit_code -1 and signal 0:
+//                                                   unknown, as for a re-adopted qemu); the reason
+//                                                   of its last QMP SHUTDOWN event or ""; the actor
+//                                                   quits
 //   (phone_home_atom, uint64 id, phone_home_report)       the guest phoned home
 //   (ip_atom, uint64 id, string ip)                        the guest reported its address
-// On shutdown (exit message) qemu keeps running: only the watcher and listener stop.
+// On shutdown (exit message), or when the manager goes down, qemu keeps running: only the watcher
+// and listener stop.
 #pragma once
 
 #include <chrono>

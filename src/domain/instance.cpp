@@ -2,12 +2,17 @@
 
 #include <charconv>
 
+#include "domain/instance_events.hpp"
 #include "domain/ipv4.hpp"
 #include "domain/names.hpp"
 #include "events/codec.hpp"
 
 namespace kaso::domain {
 namespace {
+
+using detail::existing;
+using detail::take;
+constexpr auto make = detail::make_instance_event;
 
 constexpr std::uint64_t mib = 1024 * 1024;
 constexpr std::uint64_t max_disk_size = std::uint64_t{64} << 40;  // 64 TiB: beyond is a typo
@@ -18,17 +23,6 @@ std::optional<std::uint64_t> parse_id(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id == 0) return std::nullopt;
   return id;
-}
-
-events::event make(std::uint64_t id, std::uint64_t version, std::string type, nlohmann::json payload) {
-  events::event e;
-  e.kind = "instance";
-  e.id = std::to_string(id);
-  e.version = version;
-  e.type = std::move(type);
-  e.schema = 1;
-  e.payload = std::move(payload);
-  return e;
 }
 
 // "cocoa" is the original's name for a local window on macOS.
@@ -120,29 +114,6 @@ status check_unique_host_resources(const machines& s, const create_instance& c) 
   return ok_status();
 }
 
-result<const instance*> existing(const machines& s, std::string_view ref) {
-  const instance* i = s.instances.resolve(ref);
-  if (i == nullptr) return error::not_found("instance '" + std::string(ref) + "' does not exist");
-  return i;
-}
-
-result<const instance*> existing(const machines& s, std::uint64_t id) {
-  const instance* i = s.instances.find(id);
-  if (i == nullptr) return error::not_found("instance " + std::to_string(id) + " does not exist");
-  return i;
-}
-
-template <class T>
-void take(const nlohmann::json& p, const char* key, T& out) {
-  auto it = p.find(key);
-  if (it == p.end()) return;
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (it->is_string()) out = it->template get<std::string>();
-  } else {
-    if (it->is_number_unsigned() || it->is_number_integer()) out = it->template get<T>();
-  }
-}
-
 void apply_fields(instance& i, const nlohmann::json& p) {
   take(p, "name", i.name);
   take(p, "path", i.path);
@@ -162,47 +133,26 @@ void apply_fields(instance& i, const nlohmann::json& p) {
   take(p, "static_ip4", i.static_ip4);
   take(p, "mac", i.mac);
   take(p, "ssh_port", i.ssh_port);
+  take(p, "autostart", i.autostart);
+  apply_restart_fields(i.restart, p);
 }
 
-void apply_lifecycle(instance& i, const events::event& e) {
-  const auto& p = e.payload;
-  if (e.type == "instance.starting") {
-    i.state = "starting";
-    i.message.clear();
-  } else if (e.type == "instance.started") {
-    i.state = "running";
-    take(p, "pid", i.pid);
-    take(p, "start_time", i.start_time);
-  } else if (e.type == "instance.start_failed") {
-    i.state = "stopped";
-    i.pid = 0;
-    take(p, "message", i.message);
-  } else if (e.type == "instance.stopping") {
-    i.state = "stopping";
-  } else if (e.type == "instance.stopped" || e.type == "instance.crashed") {
-    i.state = e.type == "instance.stopped" ? "stopped" : "crashed";
-    i.pid = 0;
-    i.last_exit = std::pair{p.value("exit_code", -1), p.value("signal", 0)};
-    i.message = e.type == "instance.crashed" ? "qemu " + (i.last_exit->second != 0
-                                                              ? "was killed by signal " + std::to_string(i.last_exit->second)
-                                                              : "exited with code " + std::to_string(i.last_exit->first))
-                                             : "";
-  } else if (e.type == "instance.phoned_home") {
-    phone_home_report r;
-    take(p, "hostname", r.hostname);
-    take(p, "ip", r.ip);
-    if (auto it = p.find("host_keys"); it != p.end() && it->is_object()) {
-      for (const auto& [k, v] : it->items()) {
-        if (v.is_string()) r.host_keys[k] = v.get<std::string>();
-      }
-    }
-    if (r.ip.empty() && i.phone_home) r.ip = i.phone_home->ip;  // reported earlier by the guest
-    r.time_us = e.time_us;
-    i.phone_home = std::move(r);
-  } else if (e.type == "instance.ip_reported") {
-    if (!i.phone_home) i.phone_home = phone_home_report{};
-    take(p, "ip", i.phone_home->ip);
+// The restart policy with `ch`'s changes applied, and the payload members that changed.
+result<nlohmann::json> restart_changes(const instance& i, const instance_changes& ch) {
+  restart_policy p = i.restart;
+  if (ch.restart) p.mode = *ch.restart;
+  if (ch.restart_limit) p.max_restarts = *ch.restart_limit;
+  if (ch.restart_window) p.window_s = *ch.restart_window;
+  if (ch.restart_backoff_ms) p.backoff_ms = *ch.restart_backoff_ms;
+  if (ch.restart_backoff_max_ms) p.backoff_max_ms = *ch.restart_backoff_max_ms;
+  if (auto v = validate(p); !v.ok()) return v.error();
+  nlohmann::json out = nlohmann::json::object();
+  const auto before = restart_fields(i.restart);
+  const auto after = restart_fields(p);
+  for (const auto& [k, v] : after.items()) {
+    if (before.at(k) != v) out[k] = v;
   }
+  return out;
 }
 
 }  // namespace
@@ -239,13 +189,15 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
     if (auto v = check_static_ip(s, *n, c.static_ip4, c.id); !v.ok()) return v.error();
   }
   if (auto v = check_unique_host_resources(s, c); !v.ok()) return v.error();
+  if (auto v = validate(c.restart); !v.ok()) return v.error();
   nlohmann::json p = {{"name", c.name},          {"path", c.path},
                       {"image_id", c.image.id},  {"network_id", n->id},
                       {"identity_ids", c.identity_ids}, {"vcpu", c.vcpu},
                       {"ram", c.ram_mb},         {"disk_size", c.disk_size},
                       {"display", *display},     {"bootstrapper", b},
                       {"static_ip4", c.static_ip4}, {"mac", c.mac},
-                      {"ssh_port", c.ssh_port}};
+                      {"ssh_port", c.ssh_port}, {"autostart", c.autostart}};
+  p.update(restart_fields(c.restart));
   return std::vector{make(c.id, 1, "instance.created", std::move(p))};
 }
 
@@ -270,6 +222,10 @@ result<std::vector<events::event>> decide(const machines& s, const modify_instan
     if (!d) return error::invalid_argument("display must be headless, vnc, gui or cocoa");
     if (*d != i.display) p["display"] = *d;
   }
+  if (ch.autostart && *ch.autostart != i.autostart) p["autostart"] = *ch.autostart;
+  auto restart = restart_changes(i, ch);
+  if (!restart.ok()) return restart.error();
+  p.update(*restart);
   if (p.empty()) return std::vector<events::event>{};
   return std::vector{make(i.id, i.version + 1, "instance.modified", std::move(p))};
 }
@@ -282,76 +238,6 @@ result<std::vector<events::event>> decide(const machines& s, const remove_instan
     return error::conflict("instance '" + i.name + "' is " + i.state + ": stop it first, or remove it with --force");
   }
   return std::vector{make(i.id, i.version + 1, "instance.removed", {{"name", i.name}})};
-}
-
-result<std::vector<events::event>> decide(const machines& s, const start_instance& c) {
-  auto found = existing(s, c.ref);
-  if (!found.ok()) return found.error();
-  const instance& i = **found;
-  if (i.state == "starting" || i.state == "running" || i.state == "stopping") {
-    return error::conflict("instance '" + i.name + "' is already " + i.state);
-  }
-  return std::vector{make(i.id, i.version + 1, "instance.starting", nlohmann::json::object())};
-}
-
-result<std::vector<events::event>> decide(const machines& s, const mark_started& c) {
-  auto found = existing(s, c.id);
-  if (!found.ok()) return found.error();
-  const instance& i = **found;
-  if (i.state != "starting") return error::conflict("instance '" + i.name + "' is not starting");
-  return std::vector{make(i.id, i.version + 1, "instance.started", {{"pid", c.pid}, {"start_time", c.start_time}})};
-}
-
-result<std::vector<events::event>> decide(const machines& s, const mark_start_failed& c) {
-  auto found = existing(s, c.id);
-  if (!found.ok()) return found.error();
-  const instance& i = **found;
-  if (i.state != "starting") return error::conflict("instance '" + i.name + "' is not starting");
-  return std::vector{make(i.id, i.version + 1, "instance.start_failed", {{"message", c.message}})};
-}
-
-result<std::vector<events::event>> decide(const machines& s, const stop_instance& c) {
-  auto found = existing(s, c.ref);
-  if (!found.ok()) return found.error();
-  const instance& i = **found;
-  if (i.state == "created" || i.state == "stopped" || i.state == "crashed") return std::vector<events::event>{};
-  if (i.state != "running") return error::conflict("instance '" + i.name + "' is " + i.state);
-  return std::vector{make(i.id, i.version + 1, "instance.stopping", {{"force", c.force}, {"timeout", c.timeout_s}})};
-}
-
-// A clean exit (status 0) is a stop: the guest powered off, or we asked. Anything else that was
-// not asked for is a crash.
-result<std::vector<events::event>> decide(const machines& s, const mark_exited& c) {
-  auto found = existing(s, c.id);
-  if (!found.ok()) return found.error();
-  const instance& i = **found;
-  if (i.state != "running" && i.state != "stopping" && i.state != "starting") return std::vector<events::event>{};
-  bool clean = c.signal == 0 && c.exit_code == 0;
-  bool requested = c.requested || i.state == "stopping";
-  if (clean || requested) {
-    std::string by = c.ended_by.empty() ? "guest" : c.ended_by;
-    return std::vector{make(i.id, i.version + 1, "instance.stopped",
-                            {{"exit_code", c.exit_code}, {"signal", c.signal}, {"ended_by", by}})};
-  }
-  return std::vector{make(i.id, i.version + 1, "instance.crashed", {{"exit_code", c.exit_code}, {"signal", c.signal}})};
-}
-
-result<std::vector<events::event>> decide(const machines& s, const record_phone_home& c) {
-  auto found = existing(s, c.id);
-  if (!found.ok()) return found.error();
-  const instance& i = **found;
-  nlohmann::json keys = nlohmann::json::object();
-  for (const auto& [k, v] : c.report.host_keys) keys[k] = v;
-  return std::vector{make(i.id, i.version + 1, "instance.phoned_home",
-                          {{"hostname", c.report.hostname}, {"host_keys", keys}, {"ip", c.report.ip}})};
-}
-
-result<std::vector<events::event>> decide(const machines& s, const record_ip_report& c) {
-  auto found = existing(s, c.id);
-  if (!found.ok()) return found.error();
-  const instance& i = **found;
-  if (auto v = parse_ipv4(c.ip); !v.ok()) return error::invalid_argument("reported address: " + v.error().message());
-  return std::vector{make(i.id, i.version + 1, "instance.ip_reported", {{"ip", c.ip}})};
 }
 
 result<std::vector<events::event>> decide(const machines& s, const create_network& c) { return decide(s.networks, c); }
@@ -392,7 +278,7 @@ void evolve(instances& s, const events::event& e) {
       s.id_by_name[i.name] = *id;
     }
   } else {
-    apply_lifecycle(i, e);
+    detail::apply_lifecycle(i, e);
   }
   i.version = e.version;
   i.modified_us = e.time_us;
@@ -444,6 +330,16 @@ nlohmann::json to_json(const instance& i) {
           {"static_ip4", i.static_ip4},
           {"mac", i.mac},
           {"ssh_port", i.ssh_port},
+          {"autostart", i.autostart},
+          {"restart", {{"policy", i.restart.mode},
+                       {"limit", i.restart.max_restarts},
+                       {"window", i.restart.window_s},
+                       {"backoff_ms", i.restart.backoff_ms},
+                       {"backoff_max_ms", i.restart.backoff_max_ms},
+                       {"restarts", i.restart_times_us.size()},
+                       {"due", i.restart_due_us != 0 && i.state == "restarting"
+                                   ? nlohmann::json(events::format_time(i.restart_due_us))
+                                   : nlohmann::json()}}},
           {"state", i.state},
           {"pid", i.pid},
           {"exit", exit},

@@ -9,26 +9,40 @@
 //
 // Events (frozen type strings, schema 1, kind "instance"; see doc/event-log.md):
 //   instance.created      {name, path, image_id, network_id, identity_ids, vcpu, ram, disk_size,
-//                          display, bootstrapper, static_ip4, mac, ssh_port}
-//   instance.modified     {any of: name, vcpu, ram, display}
-//   instance.starting     {}
+//                          display, bootstrapper, static_ip4, mac, ssh_port, autostart,
+//                          restart, restart_limit, restart_window, restart_backoff_ms,
+//                          restart_backoff_max_ms}     (the last six: absent in older logs)
+//   instance.modified     {any of: name, vcpu, ram, display, autostart, restart, restart_limit,
+//                          restart_window, restart_backoff_ms, restart_backoff_max_ms}
+//   instance.starting     {restart_attempt?}         restart_attempt: an automatic restart
 //   instance.started      {pid, start_time}          start_time: /proc start time, for re-adoption
+//   instance.restarted    {pid, start_time, attempt} an automatic restart is running
 //   instance.start_failed {message}
 //   instance.stopping     {force, timeout}
 //   instance.stopped      {exit_code, signal, ended_by}  ended_by: powerdown|quit|kill|guest
-//   instance.crashed      {exit_code, signal}
+//   instance.crashed      {exit_code, signal, reason}    reason: absent in older logs
+//   instance.restart_scheduled {delay_ms, attempt}
+//   instance.restart_cancelled {}                    a user stopped it while a restart was due
+//   instance.gave_up      {reason}                   past the restart limit: failed
 //   instance.phoned_home  {hostname, host_keys{type: base64}, ip}
 //   instance.ip_reported  {ip}
 //   instance.removed      {name}
 //
-// Lifecycle (every change is one of the events above):
-//   state       start        stop             qemu exits on its own           remove
-//   created     starting     -                -                               removed
-//   starting    conflict     conflict         stopped (start_failed)          conflict
-//   running     conflict     stopping         stopped (exit 0) / crashed      conflict (force: stop first)
-//   stopping    conflict     conflict         stopped                         conflict
-//   stopped     starting     no-op            -                               removed
-//   crashed     starting     no-op            -                               removed
+// Lifecycle (every change is one of the events above; "policy" is the restart policy's decision,
+// see restart_policy.hpp: restart_scheduled, gave_up or nothing more):
+//   state       start        stop               qemu ends on its own                  remove
+//   created     starting     -                  -                                     removed
+//   starting    conflict     conflict           start_failed (+ policy if a restart)  conflict
+//   running     conflict     stopping           guest poweroff: stopped (+ policy,    conflict (force:
+//                                               which restarts only under always);    stop first)
+//                                               else crashed + policy
+//   stopping    conflict     conflict           stopped                               conflict
+//   stopped     starting     no-op              -                                     removed
+//   crashed     starting     no-op              -                                     removed
+//   restarting  starting     restart_cancelled  (when due: starting {restart_attempt})  removed
+//   failed      starting     no-op              -                                     removed
+// A user's start forgets the restart history; an automatic restart's start that succeeds is
+// `restarted`, not `started`.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +57,7 @@
 
 #include "domain/image.hpp"
 #include "domain/network.hpp"
+#include "domain/restart_policy.hpp"
 #include "events/event.hpp"
 #include "util/error.hpp"
 
@@ -70,12 +85,17 @@ struct instance {
   std::string static_ip4;
   std::string mac;
   std::uint16_t ssh_port = 0;  // 127.0.0.1 port forwarded to the guest's 22 (user networks); 0: none
+  bool autostart = false;      // started when the server starts
+  domain::restart_policy restart;
   std::string state = "created";
   std::int64_t pid = 0;
   std::uint64_t start_time = 0;
   std::optional<std::pair<int, int>> last_exit;  // exit code, signal
   std::string message;                            // why the last start failed or the instance crashed
   std::optional<phone_home_report> phone_home;
+  std::vector<std::int64_t> restart_times_us;  // when recent automatic restarts were scheduled, oldest first
+  unsigned restart_attempt = 0;                // of the automatic restart scheduled or running; 0: none
+  std::int64_t restart_due_us = 0;             // state "restarting": when the restart is due
   std::uint64_t version = 0;
   std::int64_t created_us = 0, modified_us = 0;
   friend bool operator==(const instance&, const instance&) = default;
@@ -125,6 +145,8 @@ struct create_instance {
   std::vector<std::uint64_t> identity_ids;
   std::string mac;
   std::uint16_t ssh_port = 0;
+  bool autostart = false;
+  domain::restart_policy restart;
   image_facts image;
   host_limits host;
 };
@@ -133,6 +155,10 @@ struct instance_changes {
   std::optional<std::string> name, display;
   std::optional<unsigned> vcpu;
   std::optional<std::uint64_t> ram_mb;
+  std::optional<bool> autostart;
+  std::optional<std::string> restart;
+  std::optional<unsigned> restart_limit, restart_window;
+  std::optional<std::uint64_t> restart_backoff_ms, restart_backoff_max_ms;
 };
 struct modify_instance {
   std::string ref;
@@ -155,6 +181,7 @@ struct mark_started {
 struct mark_start_failed {
   std::uint64_t id = 0;
   std::string message;
+  std::int64_t now_us = 0;  // for the restart policy, when this was an automatic restart
 };
 struct stop_instance {
   std::string ref;
@@ -164,10 +191,19 @@ struct stop_instance {
 // qemu ended: after a stop (`requested`) or on its own.
 struct mark_exited {
   std::uint64_t id = 0;
-  int exit_code = -1;
+  int exit_code = -1;  // -1 with signal 0: unknown (not our child, or vanished)
   int signal = 0;
   std::string ended_by;  // powerdown, quit, kill; "guest" or "" when on its own
   bool requested = false;
+  std::string shutdown_reason;  // of qemu's last QMP SHUTDOWN event ("guest-shutdown", "host-signal", ...); "": none seen
+  std::string detail;           // how it was noticed, when not by its exit ("vanished while the server was down")
+  std::int64_t now_us = 0;      // for the restart policy
+};
+// A scheduled automatic restart is due (the manager's timer). Stale (a no-op) unless the instance
+// is still `restarting` with this attempt.
+struct begin_restart {
+  std::uint64_t id = 0;
+  unsigned attempt = 0;
 };
 struct record_phone_home {
   std::uint64_t id = 0;
@@ -186,6 +222,7 @@ result<std::vector<events::event>> decide(const machines& s, const mark_started&
 result<std::vector<events::event>> decide(const machines& s, const mark_start_failed& c);
 result<std::vector<events::event>> decide(const machines& s, const stop_instance& c);
 result<std::vector<events::event>> decide(const machines& s, const mark_exited& c);
+result<std::vector<events::event>> decide(const machines& s, const begin_restart& c);
 result<std::vector<events::event>> decide(const machines& s, const record_phone_home& c);
 result<std::vector<events::event>> decide(const machines& s, const record_ip_report& c);
 

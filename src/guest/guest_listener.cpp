@@ -1,6 +1,7 @@
 #include "guest/guest_listener.hpp"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -82,14 +83,24 @@ struct guest_listener::impl {
   httplib::Server server;
   std::thread thread;
   std::string socket_path;
+  ino_t socket_inode = 0;  // of the socket bound here: a successor's socket at the same path is not ours
 };
+
+namespace {
+ino_t inode_of(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+}  // namespace
 
 guest_listener::guest_listener(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
 guest_listener::~guest_listener() {
   impl_->server.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
-  ::unlink(impl_->socket_path.c_str());
+  // A listener started since for the same instance (a restarted manager adopting qemu) bound a
+  // new socket at this path: leave it.
+  if (impl_->socket_inode != 0 && inode_of(impl_->socket_path) == impl_->socket_inode) ::unlink(impl_->socket_path.c_str());
 }
 
 result<std::unique_ptr<guest_listener>> guest_listener::start(const std::string& socket_path,
@@ -130,6 +141,7 @@ result<std::unique_ptr<guest_listener>> guest_listener::start(const std::string&
   ::unlink(socket_path.c_str());
   srv.set_address_family(AF_UNIX);
   if (!srv.bind_to_port(socket_path, 80)) return error::io_error("cannot listen on " + socket_path);
+  p->socket_inode = inode_of(socket_path);
   auto* raw = &srv;
   p->thread = std::thread([raw] { raw->listen_after_bind(); });
   // httplib's stop() is lost when it comes before the listening thread runs: wait for it.

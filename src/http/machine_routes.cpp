@@ -52,9 +52,34 @@ result<domain::network_fields> read_network(const httplib::Request& req, bool wi
   return f;
 }
 
+// The autostart flag and the restart policy's members, as given, into `c`.
+status read_supervision(const nlohmann::json& body, domain::instance_changes& c) {
+  auto autostart = optional_bool(body, "autostart");
+  if (!autostart.ok()) return autostart.error();
+  c.autostart = *autostart;
+  if (auto s = read_strings(body, {{"restart", &c.restart}}); !s.ok()) return s.error();
+  struct bounded {
+    const char* key;
+    std::uint64_t max;
+  };
+  for (auto [key, max] : {bounded{"restart_limit", 1000}, bounded{"restart_window", 86400},
+                          bounded{"restart_backoff_ms", 3600000}, bounded{"restart_backoff_max_ms", 3600000}}) {
+    auto v = optional_number(body, key, max);
+    if (!v.ok()) return v.error();
+    if (!*v) continue;
+    std::string k = key;
+    if (k == "restart_limit") c.restart_limit = static_cast<unsigned>(**v);
+    if (k == "restart_window") c.restart_window = static_cast<unsigned>(**v);
+    if (k == "restart_backoff_ms") c.restart_backoff_ms = **v;
+    if (k == "restart_backoff_max_ms") c.restart_backoff_max_ms = **v;
+  }
+  return ok_status();
+}
+
 result<actors::instance_request> read_instance(const httplib::Request& req) {
   auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
-                                 "bootstrapper", "disk_size"});
+                                 "bootstrapper", "disk_size", "autostart", "restart", "restart_limit", "restart_window",
+                                 "restart_backoff_ms", "restart_backoff_max_ms"});
   if (!body.ok()) return body.error();
   actors::instance_request r;
   std::optional<std::string> name, network, image, static_ip4;
@@ -77,6 +102,14 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
   if (*vcpu) r.vcpu = static_cast<unsigned>(**vcpu);
   r.ram_mb = *ram;
   r.disk_size = *disk;
+  domain::instance_changes given;
+  if (auto v = read_supervision(*body, given); !v.ok()) return v.error();
+  r.autostart = given.autostart.value_or(false);
+  if (given.restart) r.restart.mode = *given.restart;
+  if (given.restart_limit) r.restart.max_restarts = *given.restart_limit;
+  if (given.restart_window) r.restart.window_s = *given.restart_window;
+  if (given.restart_backoff_ms) r.restart.backoff_ms = *given.restart_backoff_ms;
+  if (given.restart_backoff_max_ms) r.restart.backoff_max_ms = *given.restart_backoff_max_ms;
   if (auto it = body->find("identities"); it != body->end() && !it->is_null()) {
     if (!it->is_array() || it->size() > 64) return error::invalid_argument("'identities' must be a list of up to 64 names or ids");
     for (const auto& ref : *it) {
@@ -88,7 +121,8 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
 }
 
 result<domain::modify_instance> read_instance_changes(const httplib::Request& req, std::string ref) {
-  auto body = parse_object(req, {"name", "vcpu", "ram", "display"});
+  auto body = parse_object(req, {"name", "vcpu", "ram", "display", "autostart", "restart", "restart_limit",
+                                 "restart_window", "restart_backoff_ms", "restart_backoff_max_ms"});
   if (!body.ok()) return body.error();
   domain::modify_instance m;
   m.ref = std::move(ref);
@@ -100,6 +134,7 @@ result<domain::modify_instance> read_instance_changes(const httplib::Request& re
   auto ram = optional_number(*body, "ram", std::uint64_t{1} << 30);
   if (!ram.ok()) return ram.error();
   m.changes.ram_mb = *ram;
+  if (auto v = read_supervision(*body, m.changes); !v.ok()) return v.error();
   return m;
 }
 

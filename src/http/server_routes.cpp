@@ -1,11 +1,38 @@
 // /api/v1/server and /api/v1/openapi.json: facts about this server and the API's description.
+// With KASO_FAULT_INJECTION=1 in the server's environment (tests only), also
+// POST /api/v1/debug/fail/{identities|instances}: the actor owning that read model fails,
+// as if it threw, so that a test can watch the supervisor restart it.
+#include <cstdlib>
+#include <string_view>
+
+#include <caf/send.hpp>
+
+#include "actors/messages.hpp"
 #include "http/api_context.hpp"
 #include "http/json_io.hpp"
 
 namespace kaso::http {
+namespace {
+
+bool fault_injection_enabled() {
+  const char* v = std::getenv("KASO_FAULT_INJECTION");
+  return v != nullptr && std::string_view(v) == "1";
+}
+
+route fail_route(const api_context& ctx) {
+  return {"POST", "/api/v1/debug/fail/{ref}", [ctx](const request_context& rc, httplib::Response& res) {
+            if (rc.param != "identities" && rc.param != "instances") {
+              return write_error(res, error::not_found("no actor owns '" + rc.param + "'"));
+            }
+            caf::anon_send(ctx.supervisor, actors::fail_atom_v, rc.param);
+            write_json(res, 202, {{"failed", rc.param}});
+          }};
+}
+
+}  // namespace
 
 std::vector<route> server_routes(const api_context& ctx) {
-  return {
+  auto routes = std::vector<route>{
       {"GET", "/api/v1/server",
        [ctx](const request_context&, httplib::Response& res) {
          write_json(res, 200,
@@ -21,6 +48,8 @@ std::vector<route> server_routes(const api_context& ctx) {
          res.set_content(openapi_document(), "application/json");
        }},
   };
+  if (fault_injection_enabled()) routes.push_back(fail_route(ctx));
+  return routes;
 }
 
 std::vector<route> all_routes(const api_context& ctx) {

@@ -13,87 +13,13 @@
 
 #include <gtest/gtest.h>
 
+#include "instance_fixture.hpp"
 #include "platform/child_process.hpp"
-#include "server_harness.hpp"
 
 namespace kaso::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct reply {
-  int status = 0;
-  nlohmann::json body;
-};
-
-reply call(const server_harness& s, const std::string& method, const std::string& path, const nlohmann::json& body = nullptr) {
-  auto c = s.http();
-  c->set_read_timeout(std::chrono::seconds(180));
-  httplib::Result r = method == "POST"     ? c->Post(path, body.is_null() ? "" : body.dump(), "application/json")
-                      : method == "PATCH"  ? c->Patch(path, body.dump(), "application/json")
-                      : method == "DELETE" ? c->Delete(path)
-                                           : c->Get(path);
-  if (!r) return {};
-  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
-}
-
-platform::process_output run(const std::vector<std::string>& argv) {
-  auto r = platform::run_process(argv, std::chrono::seconds(60));
-  EXPECT_TRUE(r.ok()) << argv[0];
-  return r.ok() ? *r : platform::process_output{};
-}
-
-std::vector<std::string> event_types(const server_harness& s, const std::string& kind) {
-  std::vector<std::string> out;
-  for (auto& e : s.get_json("/api/v1/events?kind=" + kind)) out.push_back(e["type"]);
-  return out;
-}
-
-bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
-
-// Waits (bounded) for `pred` on the instance's view.
-template <class Pred>
-nlohmann::json wait_instance(const server_harness& s, const std::string& name, Pred pred) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  nlohmann::json i;
-  do {
-    i = s.get_json("/api/v1/instances/" + name);
-    if (pred(i)) return i;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  ADD_FAILURE() << name << " never reached the expected state: " << i.dump();
-  return i;
-}
-
-// A server with a blank 64 MiB qcow2 image "blank" and a key identity "alice".
-struct fixture {
-  server_harness s;
-  fs::path image_file;
-  fixture() {
-    s.start();
-    image_file = s.root() / "blank.qcow2";
-    run({"qemu-img", "create", "-q", "-f", "qcow2", image_file.string(), "64M"});
-    auto task = call(s, "POST", "/api/v1/images", {{"name", "blank"}, {"file", image_file.string()}});
-    EXPECT_EQ(task.status, 202);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (s.get_json("/api/v1/images").empty() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    auto key = make_ssh_key(s.root(), "alice");
-    std::ifstream in(key);
-    std::string line;
-    std::getline(in, line);
-    EXPECT_EQ(call(s, "POST", "/api/v1/identities", {{"name", "alice"}, {"public_key", line}}).status, 201);
-  }
-  nlohmann::json create(const std::string& name, nlohmann::json extra = nlohmann::json::object(), int expect = 201) {
-    nlohmann::json body = {{"name", name}, {"image", "blank"}, {"network", "default_host_network"},
-                           {"identities", {"alice"}}, {"ram", 64}, {"disk_size", 128 << 20}};
-    body.update(extra);
-    auto r = call(s, "POST", "/api/v1/instances", body);
-    EXPECT_EQ(r.status, expect) << r.body.dump();
-    return r.body;
-  }
-};
 
 TEST(instances_it, create_writes_the_overlay_seed_and_vm_script) {
   fixture f;
@@ -148,7 +74,7 @@ TEST(instances_it, refused_or_failed_creation_leaves_nothing) {
 
 TEST(instances_it, start_stop_restart_crash_and_remove_a_real_qemu) {
   fixture f;
-  f.create("vm1");
+  f.create("vm1", {{"restart", "never"}});
   auto started = call(f.s, "POST", "/api/v1/instances/vm1/start");
   ASSERT_EQ(started.status, 200) << started.body.dump();
   EXPECT_EQ(started.body["state"], "running");
@@ -212,11 +138,11 @@ TEST(instances_it, remove_force_stops_a_running_instance_first) {
 }
 
 // The server dies; its VMs do not. At the next start a running qemu is watched again (same pid)
-// and one that died meanwhile is recorded as ended.
+// and one that died meanwhile is a failure under its restart policy: restarted (issue #5).
 TEST(instances_it, qemu_outlives_a_killed_server_and_is_readopted) {
   fixture f;
   f.create("vm1");
-  f.create("vm2");
+  f.create("vm2", {{"restart_backoff_ms", 0}});
   pid_t first = call(f.s, "POST", "/api/v1/instances/vm1/start").body["pid"];
   pid_t second = call(f.s, "POST", "/api/v1/instances/vm2/start").body["pid"];
   ASSERT_GT(first, 0);
@@ -228,8 +154,15 @@ TEST(instances_it, qemu_outlives_a_killed_server_and_is_readopted) {
   auto vm1 = f.s.get_json("/api/v1/instances/vm1");
   EXPECT_EQ(vm1["state"], "running");
   EXPECT_EQ(vm1["pid"], first) << "re-adopted, not restarted";
-  auto vm2 = wait_instance(f.s, "vm2", [](const nlohmann::json& i) { return i["state"] != "running"; });
-  EXPECT_EQ(vm2["state"], "crashed");
+  auto vm2 = wait_instance(f.s, "vm2", [&](const nlohmann::json& i) { return i["state"] == "running" && i["pid"] != second; });
+  EXPECT_TRUE(alive(vm2["pid"].get<pid_t>())) << "a new qemu";
+  auto evs = f.s.get_json("/api/v1/events?kind=instance&id=" + vm2["id"].dump());
+  std::vector<std::string> tail;
+  for (auto it = evs.end() - 4; it != evs.end(); ++it) tail.push_back((*it)["type"]);
+  EXPECT_EQ(tail, (std::vector<std::string>{"instance.crashed", "instance.restart_scheduled", "instance.starting",
+                                            "instance.restarted"}));
+  EXPECT_EQ(evs[evs.size() - 4]["payload"]["reason"], "qemu vanished while the server was down");
+  EXPECT_EQ(call(f.s, "POST", "/api/v1/instances/vm2/stop", {{"force", true}}).status, 200);
   // The re-adopted qemu is controlled as before, and its exit is still noticed.
   auto stopped = call(f.s, "POST", "/api/v1/instances/vm1/stop", {{"force", true}});
   EXPECT_EQ(stopped.status, 200) << stopped.body.dump();

@@ -1,5 +1,6 @@
 // kaso instance modify REF|--id ID|--name NAME [-n NEW_NAME] [--vcpu N] [--ram MB]
-// [--display DISPLAY] [-o FORMAT]: PATCH /api/v1/instances/{ref} with the given fields only. -n is
+// [--display DISPLAY] [--autostart|--no-autostart] [--restart POLICY] [--restart-limit N]
+// [--restart-window S] [--restart-backoff MS] [--restart-backoff-max MS] [-o FORMAT]: PATCH /api/v1/instances/{ref} with the given fields only. -n is
 // the new name here (--name names the instance to change).
 #include <optional>
 #include <string>
@@ -15,7 +16,7 @@ namespace {
 
 class modify final : public command {
  public:
-  modify() : command("instance", "modify", "Change an instance's name, vCPUs, RAM or display") {}
+  modify() : command("instance", "modify", "Change an instance's name, vCPUs, RAM, display, autostart or restart policy") {}
 
   std::string synopsis() const override {
     return std::string(object_ref_synopsis) + " [-n NEW_NAME] " + settings_synopsis +
@@ -37,7 +38,8 @@ class modify final : public command {
     if (!chosen) return chosen.error();
     if (parsed.count("new-name")) new_name_ = parsed["new-name"].as<std::string>();
     if (!new_name_ && chosen->empty()) {
-      return error::invalid_argument("nothing to change: give -n, --vcpu, --ram or --display");
+      return error::invalid_argument(
+          "nothing to change: give -n, --vcpu, --ram, --display, --autostart, --no-autostart or a --restart option");
     }
     auto format = take_output_format(parsed);
     if (!format) return format.error();

@@ -79,8 +79,17 @@ table list_table(const nlohmann::json& instances) {
   return t;
 }
 
+// "on-failure, at most 5 in 60 s, backoff 1000-30000 ms".
+std::string restart_text(const nlohmann::json& instance) {
+  const auto& r = member(instance, "restart");
+  if (!r.is_object()) return {};
+  return text_of(r, "policy") + ", at most " + text_of(r, "limit") + " in " + text_of(r, "window") + " s, backoff " +
+         text_of(r, "backoff_ms") + "-" + text_of(r, "backoff_max_ms") + " ms";
+}
+
 std::vector<field> fields_of(const nlohmann::json& instance) {
   const auto& phone_home = member(instance, "phone_home");
+  const auto& restart = member(instance, "restart");
   return {
       {"Id", text_of(instance, "id")},
       {"Name", text_of(instance, "name")},
@@ -88,6 +97,10 @@ std::vector<field> fields_of(const nlohmann::json& instance) {
       {"PID", pid_text(instance)},
       {"Last exit", last_exit_text(instance)},
       {"Message", text_of(instance, "message")},
+      {"Autostart", text_of(instance, "autostart")},
+      {"Restart", restart_text(instance)},
+      {"Restarts (recent)", text_of(restart, "restarts")},
+      {"Restart due", text_of(restart, "due")},
       {"Path", text_of(instance, "path")},
       {"MAC", text_of(instance, "mac")},
       {"vCPUs", text_of(instance, "vcpu")},

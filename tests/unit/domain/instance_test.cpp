@@ -5,64 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include "instance_scenario.hpp"
+
 namespace kaso::domain {
 namespace {
-
-struct scenario {
-  machines state;
-  std::uint64_t seq = 0;
-  void given(std::vector<events::event> evs) {
-    for (auto& e : evs) {
-      e.seq = ++seq;
-      e.time_us = static_cast<std::int64_t>(seq);
-      evolve(state, e);
-    }
-  }
-  template <class C>
-  std::vector<events::event> when_ok(const C& c) {
-    auto r = decide(state, c);
-    EXPECT_TRUE(r.ok()) << r.error().to_string();
-    if (!r.ok()) return {};
-    given(r.value());
-    return r.value();
-  }
-  template <class C>
-  error when_refused(const C& c) {
-    auto r = decide(state, c);
-    EXPECT_FALSE(r.ok());
-    return r.ok() ? error::internal("accepted") : r.error();
-  }
-  std::uint64_t next_id() const { return state.instances.next_id; }
-};
-
-scenario with_default_networks() {
-  scenario s;
-  s.when_ok(ensure_predefined_networks{});
-  return s;
-}
-
-create_instance vm(const scenario& s, std::string name) {
-  create_instance c;
-  c.id = s.next_id();
-  c.name = name;
-  c.path = "/var/kaso/instances/" + name;
-  c.vcpu = 2;
-  c.ram_mb = 2048;
-  c.disk_size = std::uint64_t{10} << 30;
-  c.network_ref = "default_host_network";
-  c.identity_ids = {1};
-  c.mac = "52:54:00:00:00:" + std::to_string(10 + c.id);
-  c.ssh_port = static_cast<std::uint16_t>(40000 + c.id);
-  c.image = {1, "jammy", "/var/kaso/images/1.qcow2", "qcow2", std::uint64_t{2} << 30, {1, 512, 2048}};
-  c.host = {4, 8192};
-  return c;
-}
-
-std::vector<std::string> types(const std::vector<events::event>& evs) {
-  std::vector<std::string> out;
-  for (const auto& e : evs) out.push_back(e.type);
-  return out;
-}
 
 TEST(instance, created_with_everything_it_needs_recorded) {
   auto s = with_default_networks();
@@ -196,7 +142,9 @@ TEST(instance, lifecycle_follows_the_table) {
 
 TEST(instance, a_clean_guest_poweroff_is_a_stop_and_a_kill_is_a_crash) {
   auto s = with_default_networks();
-  s.when_ok(vm(s, "vm1"));
+  auto c = vm(s, "vm1");
+  c.restart.mode = "never";
+  s.when_ok(c);
   std::uint64_t id = s.state.instances.resolve("vm1")->id;
   s.when_ok(start_instance{"vm1"});
   s.when_ok(mark_started{id, 10, 1});

@@ -1,0 +1,54 @@
+// Helpers shared by instance.cpp (definition, fold, views) and instance_lifecycle.cpp (the
+// lifecycle deciders and their fold). Private to src/domain.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "domain/instance.hpp"
+
+namespace kaso::domain::detail {
+
+inline events::event make_instance_event(std::uint64_t id, std::uint64_t version, std::string type,
+                                         nlohmann::json payload) {
+  events::event e;
+  e.kind = "instance";
+  e.id = std::to_string(id);
+  e.version = version;
+  e.type = std::move(type);
+  e.schema = 1;
+  e.payload = std::move(payload);
+  return e;
+}
+
+inline result<const instance*> existing(const machines& s, std::string_view ref) {
+  const instance* i = s.instances.resolve(ref);
+  if (i == nullptr) return error::not_found("instance '" + std::string(ref) + "' does not exist");
+  return i;
+}
+
+inline result<const instance*> existing(const machines& s, std::uint64_t id) {
+  const instance* i = s.instances.find(id);
+  if (i == nullptr) return error::not_found("instance " + std::to_string(id) + " does not exist");
+  return i;
+}
+
+// payload[key] into `out` when it is there with the right type; otherwise `out` is left as it is.
+template <class T>
+void take(const nlohmann::json& p, const char* key, T& out) {
+  auto it = p.find(key);
+  if (it == p.end()) return;
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (it->is_string()) out = it->template get<std::string>();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (it->is_boolean()) out = it->template get<bool>();
+  } else {
+    if (it->is_number_unsigned() || it->is_number_integer()) out = it->template get<T>();
+  }
+}
+
+// Folds a lifecycle event (anything but created, modified and removed) into `i`.
+void apply_lifecycle(instance& i, const events::event& e);
+
+}  // namespace kaso::domain::detail

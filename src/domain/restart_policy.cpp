@@ -1,0 +1,80 @@
+#include "domain/restart_policy.hpp"
+
+#include <algorithm>
+
+namespace kaso::domain {
+namespace {
+
+constexpr unsigned max_limit = 1000;
+constexpr unsigned max_window_s = 86400;
+constexpr std::uint64_t max_backoff_ms = 3600 * 1000;
+
+template <class T>
+void take_number(const nlohmann::json& p, const char* key, T& out) {
+  auto it = p.find(key);
+  if (it != p.end() && (it->is_number_unsigned() || it->is_number_integer()) && it->template get<std::int64_t>() >= 0) {
+    out = it->template get<T>();
+  }
+}
+
+// base * 2^n, capped, without overflow.
+std::uint64_t backoff(const restart_policy& p, std::size_t n) {
+  std::uint64_t d = p.backoff_ms;
+  for (std::size_t k = 0; k < n && d < p.backoff_max_ms; ++k) d *= 2;
+  return std::min(d, p.backoff_max_ms);
+}
+
+}  // namespace
+
+status validate(const restart_policy& p) {
+  if (p.mode != "never" && p.mode != "on-failure" && p.mode != "always") {
+    return error::invalid_argument("restart policy must be never, on-failure or always");
+  }
+  if (p.max_restarts > max_limit) return error::invalid_argument("restart limit must be at most 1000");
+  if (p.window_s < 1 || p.window_s > max_window_s) {
+    return error::invalid_argument("restart window must be from 1 to 86400 seconds");
+  }
+  if (p.backoff_max_ms > max_backoff_ms) return error::invalid_argument("restart backoff must be at most an hour");
+  if (p.backoff_ms > p.backoff_max_ms) {
+    return error::invalid_argument("restart backoff (" + std::to_string(p.backoff_ms) + " ms) exceeds its maximum (" +
+                                   std::to_string(p.backoff_max_ms) + " ms)");
+  }
+  return ok_status();
+}
+
+restart_decision decide_restart(const restart_policy& p, const std::vector<std::int64_t>& recent_us,
+                                std::int64_t now_us, bool failure) {
+  if (p.mode == "never" || (p.mode == "on-failure" && !failure)) return {};
+  const std::int64_t window_us = std::int64_t{p.window_s} * 1000000;
+  auto in_window = static_cast<std::size_t>(
+      std::count_if(recent_us.begin(), recent_us.end(), [&](std::int64_t t) { return now_us - t < window_us; }));
+  restart_decision d;
+  if (in_window >= p.max_restarts) {
+    d.what = restart_decision::kind::give_up;
+    d.reason = std::to_string(in_window) + " restarts within " + std::to_string(p.window_s) + " s (the limit is " +
+               std::to_string(p.max_restarts) + ")";
+    return d;
+  }
+  d.what = restart_decision::kind::restart;
+  d.delay_ms = backoff(p, in_window);
+  d.attempt = static_cast<unsigned>(in_window) + 1;
+  return d;
+}
+
+void apply_restart_fields(restart_policy& p, const nlohmann::json& payload) {
+  if (auto it = payload.find("restart"); it != payload.end() && it->is_string()) p.mode = it->get<std::string>();
+  take_number(payload, "restart_limit", p.max_restarts);
+  take_number(payload, "restart_window", p.window_s);
+  take_number(payload, "restart_backoff_ms", p.backoff_ms);
+  take_number(payload, "restart_backoff_max_ms", p.backoff_max_ms);
+}
+
+nlohmann::json restart_fields(const restart_policy& p) {
+  return {{"restart", p.mode},
+          {"restart_limit", p.max_restarts},
+          {"restart_window", p.window_s},
+          {"restart_backoff_ms", p.backoff_ms},
+          {"restart_backoff_max_ms", p.backoff_max_ms}};
+}
+
+}  // namespace kaso::domain

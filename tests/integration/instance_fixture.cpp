@@ -1,0 +1,60 @@
+#include "instance_fixture.hpp"
+
+#include <fstream>
+
+namespace kaso::testing {
+
+reply call(const server_harness& s, const std::string& method, const std::string& path, const nlohmann::json& body) {
+  auto c = s.http();
+  c->set_read_timeout(std::chrono::seconds(180));
+  httplib::Result r = method == "POST"     ? c->Post(path, body.is_null() ? "" : body.dump(), "application/json")
+                      : method == "PATCH"  ? c->Patch(path, body.dump(), "application/json")
+                      : method == "DELETE" ? c->Delete(path)
+                                           : c->Get(path);
+  if (!r) return {};
+  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
+}
+
+platform::process_output run(const std::vector<std::string>& argv) {
+  auto r = platform::run_process(argv, std::chrono::seconds(60));
+  EXPECT_TRUE(r.ok()) << argv[0];
+  return r.ok() ? *r : platform::process_output{};
+}
+
+std::vector<std::string> event_types(const server_harness& s, const std::string& kind) {
+  std::vector<std::string> out;
+  for (auto& e : s.get_json("/api/v1/events?kind=" + kind)) out.push_back(e["type"]);
+  return out;
+}
+
+fixture::fixture() {
+  s.start();
+  image_file = s.root() / "blank.qcow2";
+  run({"qemu-img", "create", "-q", "-f", "qcow2", image_file.string(), "64M"});
+  add_image("blank", image_file);
+  auto key = make_ssh_key(s.root(), "alice");
+  std::ifstream in(key);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(call(s, "POST", "/api/v1/identities", {{"name", "alice"}, {"public_key", line}}).status, 201);
+}
+
+void fixture::add_image(const std::string& name, const std::filesystem::path& path) {
+  auto task = call(s, "POST", "/api/v1/images", {{"name", name}, {"file", path.string()}});
+  EXPECT_EQ(task.status, 202) << task.body.dump();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (call(s, "GET", "/api/v1/images/" + name).status != 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+nlohmann::json fixture::create(const std::string& name, nlohmann::json extra, int expect) {
+  nlohmann::json body = {{"name", name}, {"image", "blank"}, {"network", "default_host_network"},
+                         {"identities", {"alice"}}, {"ram", 64}, {"disk_size", 128 << 20}};
+  body.update(extra);
+  auto r = call(s, "POST", "/api/v1/instances", body);
+  EXPECT_EQ(r.status, expect) << r.body.dump();
+  return r.body;
+}
+
+}  // namespace kaso::testing

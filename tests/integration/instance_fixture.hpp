@@ -1,0 +1,64 @@
+// Shared by the instance and supervision integration tests: a real kaso-server with a blank
+// qcow2 image "blank" and a key identity "alice", instances created through the API on the
+// host-only network (user networking with restrict=on), and small helpers around the API.
+#pragma once
+
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "platform/process.hpp"
+#include "server_harness.hpp"
+
+namespace kaso::testing {
+
+struct reply {
+  int status = 0;
+  nlohmann::json body;
+};
+
+// One API request on the server's socket; a status of 0 when it got no answer.
+reply call(const server_harness& s, const std::string& method, const std::string& path,
+           const nlohmann::json& body = nullptr);
+
+// Runs argv (no shell), failing the test if it cannot be run.
+platform::process_output run(const std::vector<std::string>& argv);
+
+// The types of the recorded events of one kind, in order.
+std::vector<std::string> event_types(const server_harness& s, const std::string& kind);
+
+inline bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
+
+// Waits (bounded) for `pred` on the instance's view; fails the test when it never holds.
+template <class Pred>
+nlohmann::json wait_instance(const server_harness& s, const std::string& name, Pred pred,
+                             std::chrono::seconds bound = std::chrono::seconds(30)) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  nlohmann::json i;
+  do {
+    i = s.get_json("/api/v1/instances/" + name);
+    if (pred(i)) return i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  ADD_FAILURE() << name << " never reached the expected state: " << i.dump();
+  return i;
+}
+
+struct fixture {
+  server_harness s;
+  std::filesystem::path image_file;
+
+  fixture();
+  // Registers the image file at `path` as `name` (POST /images with "file") and waits for it.
+  void add_image(const std::string& name, const std::filesystem::path& path);
+  // POST /instances: `extra` overrides the defaults (image "blank", 64 MB RAM, 128 MiB disk).
+  nlohmann::json create(const std::string& name, nlohmann::json extra = nlohmann::json::object(), int expect = 201);
+};
+
+}  // namespace kaso::testing
