@@ -1,5 +1,6 @@
 #include "events/event_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 
@@ -39,26 +40,57 @@ rocksdb::Options make_options() {
   return o;
 }
 
+const std::string checkpoints_family = "checkpoints";
+
+// The families to open: every one the database has (RocksDB refuses a read-write open that leaves
+// one out), and `checkpoints`, created when missing. Read-only: only those of ours that exist.
+std::vector<std::string> families_to_open(const rocksdb::Options& options, const std::string& dir,
+                                          event_store::mode m) {
+  std::vector<std::string> existing;
+  if (!rocksdb::DB::ListColumnFamilies(options, dir, &existing).ok()) {
+    existing = {rocksdb::kDefaultColumnFamilyName};  // a new database (or one Open will report on)
+  }
+  if (m == event_store::mode::read_only) {
+    std::erase_if(existing, [](const std::string& name) {
+      return name != rocksdb::kDefaultColumnFamilyName && name != checkpoints_family;
+    });
+  } else if (std::find(existing.begin(), existing.end(), checkpoints_family) == existing.end()) {
+    existing.push_back(checkpoints_family);
+  }
+  return existing;
+}
+
 }  // namespace
 
 result<std::unique_ptr<event_store>> event_store::open(const std::filesystem::path& dir, mode m) {
   rocksdb::DB* raw = nullptr;
   auto options = make_options();
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (auto& name : families_to_open(options, dir.string(), m)) {
+    descriptors.emplace_back(std::move(name), rocksdb::ColumnFamilyOptions(options));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::Status s;
   if (m == mode::read_write) {
     std::error_code ec;
     std::filesystem::create_directories(dir.parent_path(), ec);
-    s = rocksdb::DB::Open(options, dir.string(), &raw);
+    options.create_missing_column_families = true;
+    s = rocksdb::DB::Open(options, dir.string(), descriptors, &handles, &raw);
   } else {
     options.create_if_missing = false;
-    s = rocksdb::DB::OpenForReadOnly(options, dir.string(), &raw);
+    s = rocksdb::DB::OpenForReadOnly(options, dir.string(), descriptors, &handles, &raw);
   }
   if (!s.ok()) return from_rocksdb(s, "opening event log " + dir.string());
-  std::unique_ptr<event_store> store(new event_store(std::unique_ptr<rocksdb::DB>(raw), m));
+  std::unique_ptr<event_store> store(new event_store(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), m));
   return store;
 }
 
-event_store::event_store(std::unique_ptr<rocksdb::DB> db, mode m) : db_(std::move(db)), mode_(m) {
+event_store::event_store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
+                         mode m)
+    : db_(std::move(db)), families_(std::move(families)), mode_(m) {
+  for (auto* h : families_) {
+    if (h->GetName() == checkpoints_family) checkpoints_ = h;
+  }
   last_seq_.store(scan_last_seq(), std::memory_order_release);
   if (mode_ == mode::read_write) writer_ = std::thread([this] { writer_loop(); });
 }
@@ -70,7 +102,10 @@ event_store::~event_store() {
   }
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
-  if (db_) db_->Close();
+  if (db_) {
+    for (auto* h : families_) db_->DestroyColumnFamilyHandle(h);
+    db_->Close();
+  }
 }
 
 std::uint64_t event_store::scan_last_seq() const {
@@ -179,6 +214,41 @@ status event_store::read(std::uint64_t from, const std::function<bool(const even
     }
     return visit(decoded.value());
   });
+}
+
+status event_store::write_checkpoint(std::uint64_t seq, std::string_view bytes) {
+  if (mode_ != mode::read_write || checkpoints_ == nullptr || seq == 0) {
+    return error::internal("checkpoint written to a read-only store or at seq 0");
+  }
+  rocksdb::WriteBatch batch;
+  batch.Put(checkpoints_, encode_key(seq), rocksdb::Slice(bytes.data(), bytes.size()));
+  // Older than the newest one before `seq`: deleted (there are only ever two or three).
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), checkpoints_));
+    it->SeekForPrev(encode_key(seq - 1));
+    if (it->Valid()) {
+      for (it->Prev(); it->Valid(); it->Prev()) batch.Delete(checkpoints_, it->key());
+    }
+    if (!it->status().ok()) return from_rocksdb(it->status(), "reading the checkpoints");
+  }
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = true;  // made durable by the flush below
+  if (auto s = db_->Write(wo, &batch); !s.ok()) return from_rocksdb(s, "writing a checkpoint");
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  fo.allow_write_stall = true;
+  if (auto s = db_->Flush(fo, checkpoints_); !s.ok()) return from_rocksdb(s, "flushing a checkpoint");
+  return ok_status();
+}
+
+result<std::optional<event_store::checkpoint>> event_store::latest_checkpoint(std::uint64_t at_most) const {
+  if (checkpoints_ == nullptr) return std::optional<checkpoint>();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), checkpoints_));
+  it->SeekForPrev(encode_key(at_most));
+  if (!it->status().ok()) return from_rocksdb(it->status(), "reading the checkpoints");
+  if (!it->Valid()) return std::optional<checkpoint>();
+  return std::optional<checkpoint>(checkpoint{decode_key(std::string_view(it->key().data(), it->key().size())),
+                                              it->value().ToString()});
 }
 
 std::uint64_t event_store::subscribe(subscriber s) {

@@ -9,6 +9,12 @@
 //
 // A failed write puts the store in a failed state: that append and every later one answer
 // `unavailable`; reads still work. A corrupt record is reported to `on_corrupt` and skipped.
+//
+// Beside the events, the same database holds checkpoints of the folded projections in its own
+// column family, `checkpoints` (doc/event-log.md): opaque bytes that the domain layer encodes
+// (domain/snapshot.hpp), keyed like events by the sequence number they were folded to. Reading
+// events never meets them. They are written directly, not through the writer thread: they are
+// not events, and losing one costs only a longer fold at the next start.
 #pragma once
 
 #include <atomic>
@@ -17,9 +23,12 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -27,6 +36,7 @@
 #include "util/error.hpp"
 
 namespace rocksdb {
+class ColumnFamilyHandle;
 class DB;
 }
 
@@ -40,9 +50,17 @@ class event_store {
 
   enum class mode { read_write, read_only };
 
+  // A stored checkpoint: the projections folded up to `seq`, encoded by the domain layer.
+  struct checkpoint {
+    std::uint64_t seq = 0;
+    std::string bytes;
+  };
+
   // read_write: creates the database if missing and starts the writer thread; the database is
-  // locked against a second writer. read_only: a view of the log as of opening, safe beside a
-  // running server; reopen to see later events.
+  // locked against a second writer. Creates the `checkpoints` column family when it is missing
+  // (a log written before checkpoints existed). read_only: a view of the log and its checkpoints
+  // as of opening, safe beside a running server; reopen to see later events. A database without
+  // the `checkpoints` family opens read-only too, and simply has no checkpoints.
   static result<std::unique_ptr<event_store>> open(const std::filesystem::path& dir, mode m);
 
   ~event_store();
@@ -66,6 +84,17 @@ class event_store {
 
   std::uint64_t last_seq() const { return last_seq_.load(std::memory_order_acquire); }
 
+  // Stores `bytes` as the checkpoint at `seq` (replacing one at the same seq) and deletes every
+  // older checkpoint but the newest one before it: two are kept, so that a damaged latest one
+  // still leaves one to start from. The checkpoint bypasses the WAL and is flushed to its own
+  // table file before this returns, so it never keeps old WAL files (and their replay at open)
+  // alive. Blocks for that flush: call it from a thread of its own, never the writer's.
+  // REQUIRES: opened read_write; 0 < seq <= last_seq(); seq >= every stored checkpoint's seq.
+  status write_checkpoint(std::uint64_t seq, std::string_view bytes);
+  // The newest checkpoint with seq <= at_most, or nullopt when there is none.
+  result<std::optional<checkpoint>> latest_checkpoint(
+      std::uint64_t at_most = std::numeric_limits<std::uint64_t>::max()) const;
+
   // In-process subscription; the returned id unsubscribes.
   std::uint64_t subscribe(subscriber s);
   void unsubscribe(std::uint64_t id);
@@ -76,12 +105,15 @@ class event_store {
     append_callback done;
   };
 
-  explicit event_store(std::unique_ptr<rocksdb::DB> db, mode m);
+  event_store(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
+              mode m);
   void writer_loop();
   void write_group(std::deque<pending>& group);
   std::uint64_t scan_last_seq() const;
 
   std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;  // every family opened; released before db_
+  rocksdb::ColumnFamilyHandle* checkpoints_ = nullptr;  // null: a read-only log without the family
   mode mode_;
   std::atomic<std::uint64_t> last_seq_{0};
 

@@ -1,5 +1,6 @@
-// kaso-server: loads the configuration, opens the event log, folds the read model, starts the
-// actor system under the root supervisor and serves the API until SIGINT or SIGTERM.
+// kaso-server: loads the configuration, opens the event log, folds the read model (from its latest
+// checkpoint), starts the checkpointer and the actor system under the root supervisor, and serves
+// the API until SIGINT or SIGTERM; then writes a checkpoint at the last event.
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +22,7 @@
 #include "actors/supervisor.hpp"
 #include "config/config.hpp"
 #include "crypto/random.hpp"
+#include "domain/checkpointer.hpp"
 #include "domain/rebuild.hpp"
 #include "events/event_store.hpp"
 #include "http/api_server.hpp"
@@ -102,6 +105,36 @@ int fail(const std::string& message) {
   return 1;
 }
 
+// The read model as of the end of the log, from its latest usable checkpoint.
+kaso::result<domain::rebuilt> fold_log(const events::event_store& store, const std::filesystem::path& where) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto folded = domain::rebuild_detailed(
+      store, {.on_corrupt = [](std::uint64_t seq, const kaso::error& e) {
+                spdlog::error("event {} skipped: {}", seq, e.message());
+              },
+              .on_bad_checkpoint = [](std::uint64_t seq, const kaso::error& e) {
+                spdlog::warn("checkpoint at {} ignored: {}", seq, e.message());
+              }});
+  if (!folded.ok()) return folded;
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  spdlog::info("Event log {}: {} events, {} identities, {} instances; folded {} events after {} in {:.0f} ms",
+               where.string(), folded->seq, folded->state.identities.by_id.size(),
+               folded->state.machines.instances.by_id.size(), folded->tail,
+               folded->checkpoint_seq != 0 ? "the checkpoint at " + std::to_string(folded->checkpoint_seq)
+                                           : std::string("the start (no checkpoint)"),
+               ms);
+  return folded;
+}
+
+domain::checkpointer::settings checkpoint_settings() {
+  domain::checkpointer::settings s;
+  s.on_written = [](std::uint64_t seq) { spdlog::debug("Checkpoint written at event {}", seq); };
+  s.on_error = [](std::uint64_t seq, const kaso::error& e) {
+    spdlog::warn("no checkpoint at event {}: {}", seq, e.message());
+  };
+  return s;
+}
+
 int run(const options& opts) {
   // Logs go to stderr, like every daemon's: stdout stays free for what a user asked for.
   spdlog::set_default_logger(spdlog::stderr_color_mt("kaso"));
@@ -138,12 +171,8 @@ int run(const options& opts) {
 
   auto store = events::event_store::open(cfg.events_path(), events::event_store::mode::read_write);
   if (!store.ok()) return fail(store.error().message());
-  auto state = domain::rebuild(**store, {.on_corrupt = [](std::uint64_t seq, const kaso::error& e) {
-    spdlog::error("event {} skipped: {}", seq, e.message());
-  }});
-  if (!state.ok()) return fail(state.error().message());
-  spdlog::info("Event log {}: {} events, {} identities", cfg.events_path().string(),
-               state->last_seq, state->identities.by_id.size());
+  auto folded = fold_log(**store, cfg.events_path());
+  if (!folded.ok()) return fail(folded.error().message());
 
   auto catalogue = cfg.catalogue_file.empty() ? images::parse_catalogue(images::embedded_catalogue_json())
                                               : images::load_catalogue(cfg.catalogue_file);
@@ -152,13 +181,14 @@ int run(const options& opts) {
   auto machines = server::machine_settings(cfg);
   if (!machines.ok()) return fail(machines.error().message());
 
+  domain::checkpointer checkpoints(**store, folded.value(), checkpoint_settings());
   int exit_code = 0;
   {
     caf::actor_system_config actor_cfg;
     caf::actor_system sys{actor_cfg};
     auto supervisor = actors::spawn_supervisor(
         sys, **store, {cfg.images_path(), std::move(catalogue.value()), host_arch()}, std::move(machines.value()),
-        std::move(state.value()));
+        std::move(folded->state));
     http::api_server api({&sys, supervisor, store->get(),
                           {KASO_VERSION, effective.name, owner.name, cfg.path.string(), static_cast<long>(getpid())}});
     // The TCP listener (if any) first: once the Unix socket accepts, the server is wholly up.
@@ -190,6 +220,8 @@ int run(const options& opts) {
     api.stop();
     caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
   }  // ~actor_system waits for every actor
+  checkpoints.stop();  // after the last append
+  if (auto seq = checkpoints.last_written(); seq != 0) spdlog::info("Checkpoint at event {}", seq);
   spdlog::info("Stopped");
   return exit_code;
 }
