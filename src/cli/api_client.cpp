@@ -97,8 +97,9 @@ result<nlohmann::json> interpret(const httplib::Response& response) {
 }  // namespace
 
 struct api_client::impl {
-  impl(endpoint where, const std::string& token)
+  impl(endpoint where, const std::string& bearer)
       : server(std::move(where)),
+        token(bearer),
         http(server.how == endpoint::kind::unix_socket ? server.socket.string() : server.host,
              server.how == endpoint::kind::unix_socket ? 80 : server.port) {
     if (server.how == endpoint::kind::unix_socket) http.set_address_family(AF_UNIX);
@@ -118,6 +119,7 @@ struct api_client::impl {
   }
 
   endpoint server;
+  std::string token;
   std::chrono::seconds read_timeout = default_read_timeout;
   httplib::Client http;
 };
@@ -127,6 +129,8 @@ api_client::api_client(endpoint server, std::string bearer_token)
 api_client::~api_client() = default;
 api_client::api_client(api_client&&) noexcept = default;
 api_client& api_client::operator=(api_client&&) noexcept = default;
+
+const std::string& api_client::bearer_token() const { return impl_->token; }
 
 void api_client::set_read_timeout(std::chrono::seconds timeout) {
   impl_->read_timeout = timeout;

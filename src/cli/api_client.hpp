@@ -41,6 +41,9 @@ class api_client {
   void set_read_timeout(std::chrono::seconds timeout);
 
   const endpoint& server() const;
+  // The token sent with every request ("" when none), for a caller that opens its own
+  // connection to the same server (the event stream of `events tail -f`).
+  const std::string& bearer_token() const;
 
  private:
   struct impl;

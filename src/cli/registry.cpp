@@ -69,6 +69,7 @@ std::vector<std::unique_ptr<command>> make_commands() {
                                task::fields_of}));
   all.push_back(task::make_cancel());
   all.push_back(events::make_list());
+  all.push_back(events::make_tail());
   all.push_back(server::make_info());
   return all;
 }

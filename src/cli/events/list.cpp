@@ -4,6 +4,7 @@
 
 #include "cli/answer_verb.hpp"
 #include "cli/events/verbs.hpp"
+#include "cli/events/view.hpp"
 #include "cli/output.hpp"
 #include "cli/table.hpp"
 #include "cli/url.hpp"
@@ -13,23 +14,6 @@ namespace {
 
 bool is_number(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// "uid/pid" of the process that caused the event; "" when the server did not record one.
-std::string cause_of(const nlohmann::json& event) {
-  auto it = event.is_object() ? event.find("cause") : event.end();
-  if (it == event.end() || !it->is_object()) return {};
-  return text_of(*it, "uid") + "/" + text_of(*it, "pid");
-}
-
-table events_table(const nlohmann::json& events) {
-  table t{{"Seq", "Time", "Kind", "Id", "Type", "Cause (uid/pid)"}, {}, {}};
-  if (!events.is_array()) return t;
-  for (const auto& e : events) {
-    t.rows.push_back({text_of(e, "seq"), text_of(e, "time"), text_of(e, "kind"), text_of(e, "id"),
-                      text_of(e, "type"), cause_of(e)});
-  }
-  return t;
 }
 
 // --since, --kind, --id and --limit, taken into the query string in that order.
