@@ -28,6 +28,7 @@ void for_each_key(config& c, Fn&& fn) {
   fn("socket_group", c.socket_group);
   fn("log_level", c.log_level);
   fn("catalogue_file", c.catalogue_file);
+  fn("accelerator", c.accelerator);
 }
 
 std::filesystem::path expand_home(const std::string& p) {

@@ -36,6 +36,7 @@ struct config {
   std::string socket_group;         // members of this group may also use the Unix socket
   std::string log_level = "info";   // trace, debug, info, warn, error
   std::filesystem::path catalogue_file;  // empty: the catalogue compiled into the server
+  std::string accelerator = "auto";  // auto (kvm where /dev/kvm is usable, hvf on macOS, else tcg), kvm, hvf, tcg
 
   // Where things live, derived from `path`.
   std::filesystem::path socket_path() const { return path / "kaso.sock"; }

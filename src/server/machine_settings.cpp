@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "platform/host_network.hpp"
+#include "qemu/accelerator.hpp"
 #include "util/byte_size.hpp"
 #include "vm/vm_platform.hpp"
 
@@ -39,7 +40,24 @@ result<actors::instance_settings> machine_settings(const config& cfg) {
   actors::instance_settings s;
   s.instances_dir = cfg.instances_path();
   s.platform = vm::probe_host_platform();
-  if (s.platform.accel == qemu::accelerator::tcg) {
+  // The configuration may choose: a host whose /dev/kvm opens but cannot run a guest's kernel
+  // (some nested virtualisation does that) needs "tcg".
+  const auto& wanted = cfg.accelerator;
+  if (wanted == "tcg") {
+    s.platform.accel = qemu::accelerator::tcg;
+  } else if (wanted == "kvm") {
+    if (s.platform.os != qemu::host_os::linux || !qemu::kvm_usable()) {
+      return error::invalid_argument("accelerator \"kvm\" is configured, but /dev/kvm is not usable here");
+    }
+    s.platform.accel = qemu::accelerator::kvm;
+  } else if (wanted == "hvf") {
+    if (s.platform.os != qemu::host_os::macos) return error::invalid_argument("accelerator \"hvf\" needs macOS");
+    s.platform.accel = qemu::accelerator::hvf;
+  } else if (wanted != "auto") {
+    return error::invalid_argument("accelerator must be auto, kvm, hvf or tcg, not '" + wanted + "'");
+  }
+  spdlog::info("Accelerator {} (configured: {})", qemu::to_string(s.platform.accel), wanted);
+  if (s.platform.accel == qemu::accelerator::tcg && wanted == "auto") {
     spdlog::warn("No hardware acceleration (/dev/kvm is not usable): VMs run under TCG, much slower");
   }
   s.network_defaults = network_defaults(cfg);

@@ -7,8 +7,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <signal.h>
+
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
+
+#include "platform/child_process.hpp"
 
 namespace kaso::e2e {
 namespace {
@@ -44,6 +50,40 @@ std::string read_line(int fd, std::chrono::milliseconds wait) {
 
 double seconds_since(steady_clock::time_point since) {
   return std::chrono::duration<double>(steady_clock::now() - since).count();
+}
+
+std::string accelerator_for(const fs::path& image, const fs::path& workdir, std::chrono::seconds bound,
+                            std::string& note) {
+  int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return "auto";  // no KVM: the server uses TCG by itself
+  ::close(fd);
+  auto overlay = workdir / "kvm-probe.qcow2";
+  auto serial = workdir / "kvm-probe.serial";
+  auto made = platform::run_process({"qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", image.string(),
+                                     overlay.string()},
+                                    std::chrono::seconds(60));
+  if (!made.ok() || !made->succeeded()) return "auto";
+  auto qemu = platform::spawn_detached(
+      {"qemu-system-x86_64", "-machine", "q35", "-accel", "kvm", "-cpu", "host", "-m", "512", "-nodefaults",
+       "-display", "none", "-serial", "file:" + serial.string(), "-drive", "if=virtio,file=" + overlay.string(),
+       "-nic", "user,restrict=on"},
+      {workdir / "kvm-probe.log"});
+  if (!qemu.ok()) return "auto";
+  auto kernel_spoke = [&] {
+    std::ifstream in(serial);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str().find("Linux version") != std::string::npos || text.str().find("systemd") != std::string::npos;
+  };
+  bool booted = poll_until(bound, std::chrono::milliseconds(200), kernel_spoke);
+  (void)platform::send_signal(*qemu, SIGKILL);
+  (void)platform::wait_exit(*qemu, std::chrono::seconds(10));
+  std::error_code ignored;
+  fs::remove(overlay, ignored);
+  if (booted) return "auto";
+  note = "/dev/kvm opens, but the guest's kernel printed nothing within " + std::to_string(bound.count()) +
+         " s under KVM (broken nested virtualisation): the guests of this test run under TCG";
+  return "tcg";
 }
 
 result<fs::path> test_image() {

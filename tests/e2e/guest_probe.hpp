@@ -34,6 +34,13 @@ bool poll_until(std::chrono::seconds limit, std::chrono::milliseconds every, Pre
 // (which builds it the first time: minutes). The error says why there is none.
 result<std::filesystem::path> test_image();
 
+// The accelerator the server is configured with for the guests of this test: "auto" (KVM where
+// /dev/kvm is usable) unless /dev/kvm opens but cannot boot the image's kernel (nested
+// virtualisation seen doing that: the kernel prints nothing after GRUB), checked by booting
+// `image` under KVM for at most `bound` in `workdir`; then "tcg", and `note` says why.
+std::string accelerator_for(const std::filesystem::path& image, const std::filesystem::path& workdir,
+                            std::chrono::seconds bound, std::string& note);
+
 // Writes a fresh ed25519 key pair `dir/name` (+ ".pub") with ssh-keygen; returns the private key.
 result<std::filesystem::path> make_ssh_key(const std::filesystem::path& dir, const std::string& name);
 

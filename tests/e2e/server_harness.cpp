@@ -49,6 +49,8 @@ temp_dir::~temp_dir() {
 
 server_harness::server_harness() { std::ofstream(dir_.path / "kaso.json") << "{}"; }
 
+void server_harness::write_config(const nlohmann::json& config) { std::ofstream(dir_.path / "kaso.json") << config.dump(); }
+
 server_harness::~server_harness() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);

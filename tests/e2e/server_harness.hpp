@@ -38,6 +38,8 @@ class server_harness {
   server_harness();
   ~server_harness();
 
+  // Replaces the configuration file ("{}" by default) used by start().
+  void write_config(const nlohmann::json& config);
   // Starts kaso-server on `root()` and waits (bounded) until its socket accepts connections.
   void start();
   // SIGTERM and wait for the exit; returns the exit status.
