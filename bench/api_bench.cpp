@@ -13,6 +13,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "bench_server.hpp"
 #include "bench_util.hpp"
 
 using kaso::bench::steady;
@@ -39,18 +40,15 @@ bool create(httplib::Client& c, const std::string& name) {
 }  // namespace
 
 int main() {
-  char tmpl[] = "/tmp/kaso-bench-api-XXXXXX";
-  std::filesystem::path dir = mkdtemp(tmpl);
-  std::ofstream(dir / "kaso.json") << "{}";
-  std::string socket = (dir / "state" / "kaso.sock").string();
-  pid_t pid = fork();
-  if (pid == 0) {
-    execl(KASO_SERVER_BIN, "kaso-server", "-c", (dir / "kaso.json").c_str(), "-p", (dir / "state").c_str(),
-          "--log-level", "warn", static_cast<char*>(nullptr));
-    _exit(127);
+  auto server = kaso::bench::start_server("api", KASO_SERVER_BIN);
+  if (server.pid < 0) {
+    std::fprintf(stderr, "kaso-server did not come up (log in %s)\n", server.dir.c_str());
+    return 1;
   }
+  const std::filesystem::path dir = server.dir;
+  const std::string socket = server.socket.string();
+  const pid_t pid = server.pid;
   auto c = client(socket);
-  while (!c->Get("/api/v1/server")) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::this_thread::sleep_for(std::chrono::seconds(2));
   kaso::bench::figure("server idle RSS, empty", kaso::bench::rss_mb(pid), "MB", "< 30");
 

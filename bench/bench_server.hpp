@@ -8,7 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -48,6 +51,32 @@ inline pid_t spawn(const std::vector<std::string>& argv, const std::filesystem::
     _exit(127);
   }
   return pid;
+}
+
+// A kaso-server on a fresh temporary path /tmp/kaso-bench-NAME-XXXXXX (configuration "{}", log
+// warn and above in dir/server.log), once its socket answers (bounded: a minute); pid is -1 when
+// it did not come up.
+struct server_process {
+  std::filesystem::path dir, socket;
+  pid_t pid = -1;
+};
+inline server_process start_server(const std::string& name, const std::string& server_bin) {
+  std::string tmpl = "/tmp/kaso-bench-" + name + "-XXXXXX";
+  server_process s;
+  s.dir = mkdtemp(tmpl.data());
+  { std::ofstream(s.dir / "kaso.json") << "{}"; }
+  s.socket = s.dir / "state" / "kaso.sock";
+  s.pid = spawn({server_bin, "-c", (s.dir / "kaso.json").string(), "-p", (s.dir / "state").string(), "--log-level", "warn"},
+                s.dir / "server.log");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (call(s.socket, "GET", "/api/v1/server").status != 200) {
+    if (std::chrono::steady_clock::now() > deadline || waitpid(s.pid, nullptr, WNOHANG) == s.pid) {
+      s.pid = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return s;
 }
 
 inline void end_child(pid_t pid) {

@@ -78,17 +78,13 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--server-bin") == 0) server_bin = argv[i + 1];
   }
-  char tmpl[] = "/tmp/kaso-bench-restart-XXXXXX";
-  fs::path dir = mkdtemp(tmpl);
-  std::ofstream(dir / "kaso.json") << "{}";
-  auto socket = dir / "state" / "kaso.sock";
-  pid_t server = spawn({server_bin, "-c", (dir / "kaso.json").string(), "-p", (dir / "state").string(), "--log-level", "warn"},
-                       dir / "server.log");
+  auto started_server = start_server("restart", server_bin);
+  const fs::path dir = started_server.dir;
+  const fs::path socket = started_server.socket;
+  const pid_t server = started_server.pid;
   auto deadline = steady::now() + wait_limit;
-  while (call(socket, "GET", "/api/v1/server").status != 200 && steady::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  bool ok = call(socket, "POST", "/api/v1/identities", {{"name", "bench"}, {"public_key", key_line}}).status == 201;
+  bool ok = server > 0;
+  ok = ok && call(socket, "POST", "/api/v1/identities", {{"name", "bench"}, {"public_key", key_line}}).status == 201;
   ok = ok && run_quiet({"qemu-img", "create", "-q", "-f", "qcow2", (dir / "blank.qcow2").string(), "64M"}, dir / "tools.log");
   ok = ok && call(socket, "POST", "/api/v1/images", {{"name", "blank"}, {"file", (dir / "blank.qcow2").string()}}).status == 202;
   while (ok && call(socket, "GET", "/api/v1/images/blank").status != 200 && steady::now() < deadline) {

@@ -1,6 +1,9 @@
 #include "instance_fixture.hpp"
 
+#include <cstdlib>
 #include <fstream>
+
+#include "platform/child_process.hpp"
 
 namespace kaso::testing {
 
@@ -37,6 +40,22 @@ fixture::fixture() {
   std::string line;
   std::getline(in, line);
   EXPECT_EQ(call(s, "POST", "/api/v1/identities", {{"name", "alice"}, {"public_key", line}}).status, 201);
+}
+
+fixture::~fixture() {
+  const auto root = s.root().string();
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    pid_t pid = static_cast<pid_t>(std::atoi(entry.path().filename().c_str()));
+    if (pid <= 0) continue;
+    auto argv = platform::process_cmdline(pid);
+    if (!argv.ok() || argv->empty() || argv->front().find("qemu-system") == std::string::npos) continue;
+    for (const auto& arg : *argv) {
+      if (arg.find(root) != std::string::npos) {
+        ::kill(pid, SIGKILL);
+        break;
+      }
+    }
+  }
 }
 
 void fixture::add_image(const std::string& name, const std::filesystem::path& path) {

@@ -55,6 +55,8 @@ struct fixture {
   std::filesystem::path image_file;
 
   fixture();
+  // qemu outlives the server by design: a test that failed half-way may leave one; it is killed.
+  ~fixture();
   // Registers the image file at `path` as `name` (POST /images with "file") and waits for it.
   void add_image(const std::string& name, const std::filesystem::path& path);
   // POST /instances: `extra` overrides the defaults (image "blank", 64 MB RAM, 128 MiB disk).
