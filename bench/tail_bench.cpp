@@ -52,12 +52,13 @@ struct arrivals {
   explicit arrivals(int n) : at(n), after_record_ms(n, -1) {}
 };
 
-void follow(const std::string& socket, int n, arrivals& seen, std::atomic<int>& connected) {
+void follow_once(const std::string& socket, int n, arrivals& seen, std::atomic<int>& connected, bool& began) {
   auto c = client(socket);
   std::string buffer;
   c->Get(
       "/api/v1/events?follow=true&kind=identity&last=0", httplib::Headers{},
       [&](const httplib::Response& r) {
+        began = true;
         ++connected;
         return r.status == 200;
       },
@@ -80,6 +81,16 @@ void follow(const std::string& socket, int n, arrivals& seen, std::atomic<int>& 
         }
         return seen.count < n;
       });
+}
+
+// Follows until n events were seen. A connection refused before the stream began (ten followers
+// connecting at once can overflow httplib's listen backlog of 5) is tried again.
+void follow(const std::string& socket, int n, arrivals& seen, std::atomic<int>& connected) {
+  bool began = false;
+  for (int attempt = 0; attempt < 100 && !began; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    follow_once(socket, n, seen, connected, began);
+  }
 }
 
 }  // namespace
