@@ -2,6 +2,8 @@
 // holds a checkpoint at its last event, equal to a full fold; a restart starts from it and serves
 // what `kaso-replay state` folds; `kaso-replay check` reports a checkpoint that differs from the
 // log; a damaged one is logged and ignored at start (a full fold), and replaced at the next stop.
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "domain/rebuild.hpp"
@@ -121,6 +123,35 @@ TEST(checkpoints_it, a_wrong_checkpoint_is_reported_and_a_damaged_one_ignored) {
   auto replaced = latest_checkpoint(s);
   EXPECT_EQ(replaced.seq, last);
   EXPECT_TRUE(replaced.faithful) << "the next stop writes a good one";
+}
+
+// kaso-replay events takes the filters of `kaso events tail`: --since SEQ or TIME, --kind, --id.
+TEST(checkpoints_it, replay_events_filters_as_tail_does) {
+  server_harness s;
+  s.start();
+  for (const char* name : {"a", "b", "c"}) {
+    ASSERT_EQ(s.kaso({"identity", "create", "-n", name, "--password", "pw"}).exit_code, 0);
+  }
+  auto all = s.get_json("/api/v1/events?kind=identity");
+  ASSERT_EQ(all.size(), 3u);
+  auto lines = [&](const std::vector<std::string>& filters) {
+    std::vector<std::string> args{"events", "--log", events_of(s).string()};
+    args.insert(args.end(), filters.begin(), filters.end());
+    auto out = replay(args);
+    EXPECT_EQ(out.exit_code, 0) << out.stderr_text;
+    std::vector<std::uint64_t> seqs;
+    std::istringstream in(out.stdout_text);
+    for (std::string line; std::getline(in, line);) seqs.push_back(nlohmann::json::parse(line)["seq"]);
+    return seqs;
+  };
+  std::uint64_t second = all[1]["seq"];
+  EXPECT_EQ(lines({"--kind", "identity", "--since", std::to_string(second)}),
+            (std::vector<std::uint64_t>{second, all[2]["seq"]}));
+  EXPECT_EQ(lines({"--kind", "identity", "--since", all[2]["time"].get<std::string>()}),
+            (std::vector<std::uint64_t>{all[2]["seq"]}));
+  EXPECT_EQ(lines({"--kind", "identity", "--id", all[0]["id"].get<std::string>()}),
+            (std::vector<std::uint64_t>{all[0]["seq"]}));
+  EXPECT_NE(replay({"events", "--log", events_of(s).string(), "--since", "yesterday"}).exit_code, 0);
 }
 
 }  // namespace

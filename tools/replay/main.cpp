@@ -1,7 +1,8 @@
 // kaso-replay: reads an event log without disturbing a running server (RocksDB read-only), and
 //   check                      reports gaps, undecodable records and checkpoints that differ from
 //                              a full fold at their point (not fatal: it goes on)
-//   events [--since] [--kind] [--id]   prints events as JSON Lines
+//   events [--since SEQ|TIME] [--kind] [--id]   prints events as JSON Lines (the filters of
+//                              `kaso events tail`)
 //   state [--at SEQ|TIME]      prints every projection as of that point, as JSON
 //   diff --from X --to Y       prints the projections that differ between two points
 //   (state and diff start from the latest checkpoint at or before the point; --no-checkpoint
@@ -9,6 +10,7 @@
 //   export                     writes the log as JSON Lines to stdout
 //   import FILE --into DIR     writes JSON Lines into a new event log
 // Thin: the fold, the codec and the store are the server's own.
+#include <charconv>
 #include <fstream>
 #include <iostream>
 
@@ -101,10 +103,23 @@ int check(const events::event_store& store) {
   return gaps == 0 && corrupt == 0 && wrong_checkpoints == 0 ? 0 : 3;
 }
 
-int print_events(const events::event_store& store, std::uint64_t since, const std::string& kind,
+// `since`: a sequence number (events from it on) or an ISO-8601 UTC time (events recorded then or
+// later), as `kaso events tail --since` takes it.
+int print_events(const events::event_store& store, const std::string& since, const std::string& kind,
                  const std::string& id) {
-  auto s = store.read(since, [&](const events::event& e) {
-    if ((kind.empty() || e.kind == kind) && (id.empty() || e.id == id)) {
+  std::uint64_t from = 1;
+  std::int64_t from_time_us = 0;
+  if (!since.empty() && since.find_first_not_of("0123456789") == std::string::npos) {
+    auto [end, ec] = std::from_chars(since.data(), since.data() + since.size(), from);
+    if (ec != std::errc()) return fail("--since: " + since + " is not a sequence number");
+    from = std::max<std::uint64_t>(1, from);
+  } else if (!since.empty()) {
+    auto t = events::parse_time(since);
+    if (!t.ok()) return fail("--since: " + t.error().message());
+    from_time_us = t.value();
+  }
+  auto s = store.read(from, [&](const events::event& e) {
+    if (e.time_us >= from_time_us && (kind.empty() || e.kind == kind) && (id.empty() || e.id == id)) {
       std::cout << events::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     return true;
@@ -167,7 +182,7 @@ int main(int argc, char** argv) {
   spec.add_options()("command", "check | events | state | diff | export | import", cxxopts::value<std::string>())
       ("file", "JSON Lines file for import", cxxopts::value<std::string>()->default_value(""))
       ("l,log", "Event log directory (<path>/events)", cxxopts::value<std::string>()->default_value(""))
-      ("since", "First sequence number", cxxopts::value<std::uint64_t>()->default_value("1"))
+      ("since", "From this sequence number, or from this ISO-8601 UTC time", cxxopts::value<std::string>()->default_value("1"))
       ("kind", "Aggregate kind filter", cxxopts::value<std::string>()->default_value(""))
       ("id", "Aggregate id filter", cxxopts::value<std::string>()->default_value(""))
       ("at", "Sequence number or UTC time (state)", cxxopts::value<std::string>()->default_value(""))
@@ -191,8 +206,8 @@ int main(int argc, char** argv) {
     auto store = events::event_store::open(o["log"].as<std::string>(), events::event_store::mode::read_only);
     if (!store.ok()) return fail(store.error().message());
     if (command == "check") return check(**store);
-    if (command == "events") return print_events(**store, o["since"].as<std::uint64_t>(), o["kind"].as<std::string>(), o["id"].as<std::string>());
-    if (command == "export") return print_events(**store, 1, "", "");
+    if (command == "events") return print_events(**store, o["since"].as<std::string>(), o["kind"].as<std::string>(), o["id"].as<std::string>());
+    if (command == "export") return print_events(**store, "1", "", "");
     if (command == "diff") {
       return diff(**store, o["from"].as<std::string>(), o["to"].as<std::string>(), use_checkpoint);
     }
