@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include "eventually.hpp"
 #include "platform/free_port.hpp"
 #include "server_harness.hpp"
 
@@ -30,16 +31,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Polls `done` every 20 ms for at most `bound`: a real condition, bounded.
-template <class Done>
-bool eventually(Done done, std::chrono::seconds bound = 60s) {
-  auto deadline = std::chrono::steady_clock::now() + bound;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
+
 
 // `kaso events tail ARGS` as a child process with its stdout on a pipe, read by a thread.
 class tail_process {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/sha256.hpp"
+#include "eventually.hpp"
 #include "server_harness.hpp"
 #include "slow_http_server.hpp"
 
@@ -40,14 +41,10 @@ fs::path make_qcow2(const fs::path& dir, const std::string& name, int data_mib =
 // Waits (bounded) until `pred` holds for the task; returns the last view.
 template <class Pred>
 nlohmann::json wait_task_until(const server_harness& s, std::uint64_t id, Pred pred) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   nlohmann::json t;
-  do {
-    t = s.get_json("/api/v1/tasks/" + std::to_string(id));
-    if (pred(t)) return t;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  ADD_FAILURE() << "task " << id << " never reached the expected state: " << t.dump();
+  if (!eventually([&] { return pred(t = s.get_json("/api/v1/tasks/" + std::to_string(id))); }, std::chrono::seconds(60))) {
+    ADD_FAILURE() << "task " << id << " never reached the expected state: " << t.dump();
+  }
   return t;
 }
 
@@ -165,10 +162,7 @@ TEST(images_it, progress_rises_and_a_cancel_leaves_nothing) {
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(nlohmann::json::parse(res->body)["state"], "cancelled");
   // The worker notices the cancel within a chunk; then nothing of the task is left.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!fs::is_empty(s.state_path() / "images") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  eventually([&] { return fs::is_empty(s.state_path() / "images"); }, std::chrono::seconds(20));
   EXPECT_TRUE(fs::is_empty(s.state_path() / "images"));
   EXPECT_TRUE(s.get_json("/api/v1/images").empty());
   EXPECT_EQ(event_types(s), (std::vector<std::string>{"task.started", "task.cancelled"}));

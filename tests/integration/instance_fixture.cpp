@@ -61,10 +61,8 @@ fixture::~fixture() {
 void fixture::add_image(const std::string& name, const std::filesystem::path& path) {
   auto task = call(s, "POST", "/api/v1/images", {{"name", name}, {"file", path.string()}});
   EXPECT_EQ(task.status, 202) << task.body.dump();
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (call(s, "GET", "/api/v1/images/" + name).status != 200 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  EXPECT_TRUE(eventually([&] { return call(s, "GET", "/api/v1/images/" + name).status == 200; }))
+      << "image " << name << " was not imported";
 }
 
 nlohmann::json fixture::create(const std::string& name, nlohmann::json extra, int expect) {

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "eventually.hpp"
 #include "platform/process.hpp"
 #include "server_harness.hpp"
 
@@ -39,14 +40,10 @@ inline bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
 template <class Pred>
 nlohmann::json wait_instance(const server_harness& s, const std::string& name, Pred pred,
                              std::chrono::seconds bound = std::chrono::seconds(30)) {
-  auto deadline = std::chrono::steady_clock::now() + bound;
   nlohmann::json i;
-  do {
-    i = s.get_json("/api/v1/instances/" + name);
-    if (pred(i)) return i;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  ADD_FAILURE() << name << " never reached the expected state: " << i.dump();
+  if (!eventually([&] { return pred(i = s.get_json("/api/v1/instances/" + name)); }, bound)) {
+    ADD_FAILURE() << name << " never reached the expected state: " << i.dump();
+  }
   return i;
 }
 
