@@ -4,8 +4,12 @@
 #   ./setup.sh test                           install what is missing, build (and the test guest
 #                                             image, cached), run every test, then
 #                                             fuzz each libFuzzer target for a minute (clang build)
+#   ./setup.sh test-sanitized                 the test suite again, built with ASan + UBSan in
+#                                             ./build-asan; any sanitizer report fails it (not
+#                                             yet part of `test`: see issue #7)
 #   ./setup.sh build                          install what is missing and build
-# Build output goes to ./build (override with KASO_BUILD_DIR).
+# Build output goes to ./build (override with KASO_BUILD_DIR), the sanitized build to ./build-asan
+# (KASO_ASAN_BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -39,6 +43,34 @@ build() {
   cmake --build "$build_dir" -j "$(nproc)"
 }
 
+asan_build_dir=${KASO_ASAN_BUILD_DIR:-build-asan}
+
+# The test suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer (g++, -O1, no
+# NDEBUG, undefined behaviour fatal; no benchmarks). Every report of every process (the test
+# programs and the kaso-server and kaso they start, whose stderr goes to a log in a temporary
+# folder the test removes) is written to one folder; any report there fails the run, as does any
+# failed test. Suppressions are for third-party code only (tools/sanitizers/).
+test_sanitized() {
+  cmake -S . -B "$asan_build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DKASO_SANITIZE=ON -DKASO_BUILD_BENCH=OFF
+  cmake --build "$asan_build_dir" -j "$(nproc)"
+  local reports supp=$PWD/tools/sanitizers status=0
+  reports=$(mktemp -d /tmp/kaso-sanitizers-XXXXXX)
+  chmod 1777 "$reports"   # a server under test may act as another user (the sudo test)
+  local common="log_path=$reports/report:print_stacktrace=1"
+  ASAN_OPTIONS="$common:detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1" \
+  LSAN_OPTIONS="$common:suppressions=$supp/lsan.supp" \
+  UBSAN_OPTIONS="$common:halt_on_error=1:suppressions=$supp/ubsan.supp" \
+    ctest --test-dir "$asan_build_dir" --output-on-failure -j "$(nproc)" || status=$?
+  if compgen -G "$reports/report.*" >/dev/null; then
+    echo "Sanitizer reports:" >&2
+    cat "$reports"/report.* >&2
+    status=1
+  fi
+  rm -rf "$reports"
+  return "$status"
+}
+
 case "${1:-}" in
   server)
     shift
@@ -54,12 +86,17 @@ case "${1:-}" in
     ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
     tools/fuzz/run "${KASO_FUZZ_SECONDS:-60}"
     ;;
+  test-sanitized)
+    install_missing
+    tools/test-image/build --print-path
+    test_sanitized
+    ;;
   build)
     install_missing
     build
     ;;
   *)
-    echo "usage: $0 server|test|build" >&2
+    echo "usage: $0 server|test|test-sanitized|build" >&2
     exit 2
     ;;
 esac

@@ -35,7 +35,8 @@ TEST(instance, refused_before_anything_is_written) {
   s.when_ok(vm(s, "vm1"));
   auto c = vm(s, "vm1");
   EXPECT_EQ(s.when_refused(c).code(), errc::already_exists);
-  for (auto bad : {"../x", "a/b", "", "-x", std::string(64, 'a').c_str(), "a\nb"}) {
+  // Strings, not pointers: a temporary's c_str() here would dangle before the loop body runs.
+  for (const std::string& bad : std::vector<std::string>{"../x", "a/b", "", "-x", std::string(64, 'a'), "a\nb"}) {
     c = vm(s, bad);
     EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument) << bad;
   }
