@@ -215,7 +215,8 @@ void reconcile(manager_actor* self) {
     }
     if (i.autostart && (i.state == "created" || i.state == "stopped" || i.state == "crashed")) {
       spdlog::info("instance {}: autostart", id);
-      start(self, std::to_string(id), origin("autostart"), [](std::optional<caf::error> e, std::uint64_t id) {
+      // By name: names are unique and resolved first, and a name may be another instance's id.
+      start(self, i.name, origin("autostart"), [](std::optional<caf::error> e, std::uint64_t id) {
         if (e) spdlog::warn("instance {}: autostart failed: {}", id, from_caf(*e).message());
       });
       continue;
@@ -334,7 +335,9 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
     promise.deliver(*e);
     return;
   }
-          start(self, std::to_string(id), who, [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
+          const auto* i = self->state.pipeline->tentative().instances.find(id);
+          start(self, i != nullptr ? i->name : std::to_string(id), who,
+                [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
             answer(self, promise, std::move(e), id);
           });
         });

@@ -207,6 +207,18 @@ TEST(supervision_it, autostart_starts_instances_when_the_server_starts) {
   call(f.s, "POST", "/api/v1/instances/auto/stop", {{"force", true}});
 }
 
+// Instances are started by name: an instance may be named like another's id.
+TEST(supervision_it, autostart_starts_the_instance_itself_when_another_is_named_by_its_id) {
+  fixture f;
+  auto a = f.create("a", {{"autostart", true}});
+  f.create(a["id"].dump());
+  EXPECT_EQ(f.s.stop(), 0);
+  f.s.start();
+  auto running = wait_instance(f.s, "a", [](const nlohmann::json& i) { return i["state"] == "running"; });
+  EXPECT_EQ(f.s.get_json("/api/v1/instances/" + a["id"].dump())["state"], "created") << "not the one named like a's id";
+  call(f.s, "POST", "/api/v1/instances/a/stop", {{"force", true}});
+}
+
 TEST(supervision_it, a_failed_instance_manager_is_restarted_and_its_vm_unaffected) {
   ::setenv("KASO_FAULT_INJECTION", "1", 1);
   fixture f;
