@@ -116,6 +116,9 @@ caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful
   bool ended_on_its_own = st.watcher->fired();
   auto process = st.watcher->release();
   st.watcher.reset();
+  // The guest's door closes (and its socket goes) before the answer, so that whoever acts on the
+  // answer (remove) finds no file of ours still changing in the instance directory.
+  st.listener.reset();
   self->quit();
   if (ended_on_its_own && process.ended()) {
     const auto& s = *process.ended();

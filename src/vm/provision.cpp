@@ -91,10 +91,14 @@ status provision(const provision_request& r) {
 }
 
 status remove_instance_files(const std::string& dir) {
+  // libstdc++'s remove_all fails when a file it listed is gone before it unlinks it (a socket
+  // its owner removed meanwhile): one more pass then finds a settled directory.
   std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-  if (ec) return error::io_error("cannot remove " + dir + ": " + ec.message());
-  return ok_status();
+  for (int pass = 0; pass < 3; ++pass) {
+    std::filesystem::remove_all(dir, ec);
+    if (!ec) return ok_status();
+  }
+  return error::io_error("cannot remove " + dir + ": " + ec.message());
 }
 
 }  // namespace kaso::vm

@@ -92,10 +92,13 @@ TEST(instances_it, start_stop_restart_crash_and_remove_a_real_qemu) {
   EXPECT_EQ(call(f.s, "DELETE", "/api/v1/instances/vm1").status, 409) << "running: stop it first";
 
   // The firmware ignores ACPI: after the grace period, QMP quit.
+  const auto guest_socket = f.s.state_path() / "instances" / "vm1" / "guest.sock";
+  EXPECT_TRUE(fs::exists(guest_socket)) << "the guest's door is open while qemu runs";
   auto stopped = call(f.s, "POST", "/api/v1/instances/vm1/stop", {{"timeout", 1}});
   ASSERT_EQ(stopped.status, 200) << stopped.body.dump();
   EXPECT_EQ(stopped.body["state"], "stopped");
   EXPECT_FALSE(alive(pid));
+  EXPECT_FALSE(fs::exists(guest_socket)) << "closed before the stop is answered, not some time after";
   auto evs = f.s.get_json("/api/v1/events?kind=instance");
   EXPECT_EQ(evs.back()["type"], "instance.stopped");
   EXPECT_EQ(evs.back()["payload"]["ended_by"], "quit");
