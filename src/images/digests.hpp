@@ -2,10 +2,11 @@
 // OpenSSL EVP; and the hashing of what an earlier, interrupted call left in the .part file.
 //
 // Private to src/images: used by the downloader and its transfer code on the one thread running a
-// download. A hasher is not thread-safe; give each download its own `digests`. `digests` hashes
-// on a thread of its own, so that hashing overlaps receiving and writing (on two cores a 1 GiB
-// download would otherwise spend ~0.7 s hashing in series); its members are called from one
-// thread only, and finish() must come before reading the hex digests.
+// download. A hasher is not thread-safe; give each download its own `digests`. `digests::update`
+// hashes on a thread of its own (for what an earlier call left in the .part); during a transfer
+// the part_writer's hashing thread feeds the hashers directly, from the blocks it writes, so that
+// hashing overlaps receiving and writing without copying the bytes again. The members are called
+// from one thread at a time, and finish() must come before reading the hex digests.
 #pragma once
 
 #include <openssl/evp.h>

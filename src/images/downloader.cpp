@@ -144,11 +144,11 @@ result<download_result> download_locked(int fd, const paths& p, const download_r
   auto existing = hash_existing(fd, p.part, hashes, cancel);
   if (!existing) return existing.error();
 
+  part_writer writer(fd, p.part, hashes, *existing);
   transfer t;
   t.url = r.url;
-  t.fd = fd;
   t.part_path = p.part;
-  t.hashes = &hashes;
+  t.writer = &writer;
   t.on_progress = &on_progress;
   t.cancel = &cancel;
   t.offset = *existing;
@@ -156,6 +156,7 @@ result<download_result> download_locked(int fd, const paths& p, const download_r
   t.stall_timeout = r.stall_timeout;
 
   if (auto st = fetch_whole_file(t, r, keep_part); !st) return st.error();
+  if (auto st = writer.finish(); !st) return st.error();
   report_progress(t, true);
   if (auto st = platform::sync_file(fd, p.part); !st) return st.error();
 

@@ -7,19 +7,12 @@
 // redirects). Callbacks never throw into libcurl: they record an error and abort the transfer.
 #include "images/http_transfer.hpp"
 
-#include <fcntl.h>
-
-#include <unistd.h>
-
-#include <cerrno>
 #include <memory>
 #include <mutex>
 #include <string_view>
 
 #include "images/http_outcome.hpp"
 #include "images/http_text.hpp"
-#include "platform/file_io.hpp"
-#include "platform/posix_error.hpp"
 
 namespace kaso::images {
 namespace {
@@ -85,16 +78,6 @@ status begin_body(transfer& t) {
   return ok_status();
 }
 
-// Starts writeback of every further 16 MiB while the transfer goes on, so that the fsync before
-// the rename finds little left to write (a 1 GiB image would otherwise wait for all of it then).
-void start_writeback(transfer& t) {
-  constexpr std::uint64_t window = 16 << 20;
-  if (t.done < t.flushed || t.done - t.flushed < window) return;
-  sync_file_range(t.fd, static_cast<off_t>(t.flushed), static_cast<off_t>(t.done - t.flushed),
-                  SYNC_FILE_RANGE_WRITE);
-  t.flushed = t.done;
-}
-
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto& t = *static_cast<transfer*>(user);
   const std::size_t n = size * count;
@@ -110,14 +93,12 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     }
   }
   if (t.discard_body) return n;
-  if (auto st = platform::write_all(t.fd, {data, n}, t.part_path); !st) {
+  if (auto st = t.writer->append(data, n); !st) {
     t.failure = st.error();
     return 0;
   }
-  t.hashes->update(data, n);
   t.done += n;
   t.session_bytes += n;
-  start_writeback(t);
   return n;
 }
 
@@ -137,7 +118,10 @@ int on_xferinfo(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     t.cancelled = true;
     return 1;
   }
-  if (t.body_started && !t.discard_body) report_progress(t, false);
+  if (t.body_started && !t.discard_body) {
+    t.writer->tick();
+    report_progress(t, false);
+  }
   check_stall(t);
   return t.failure ? 1 : 0;
 }
@@ -162,7 +146,7 @@ void set_options(CURL* c, transfer& t, const download_request& r, char* errbuf) 
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(r.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_USERAGENT, "kaso-mashin");
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 128L * 1024);
+  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_body);
@@ -203,13 +187,9 @@ void init_curl_once() {
 }
 
 status restart_from_zero(transfer& t) {
-  if (::ftruncate(t.fd, 0) != 0 || ::lseek(t.fd, 0, SEEK_SET) != 0) {
-    return platform::posix_error("truncate '" + t.part_path.string() + "'", errno);
-  }
-  t.hashes->reset();
+  if (auto st = t.writer->restart(); !st) return st;
   t.offset = 0;
   t.done = 0;
-  t.flushed = 0;
   return ok_status();
 }
 

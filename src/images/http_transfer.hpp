@@ -17,6 +17,7 @@
 
 #include "images/digests.hpp"
 #include "images/downloader.hpp"
+#include "images/part_writer.hpp"
 #include "util/error.hpp"
 
 namespace kaso::images {
@@ -31,9 +32,8 @@ struct transfer {
 
   CURL* curl = nullptr;  // the handle of the request in progress
   std::string url;       // for scrubbing messages only
-  int fd = -1;           // the locked .part, its offset at the end of what is there
   std::filesystem::path part_path;
-  digests* hashes = nullptr;
+  part_writer* writer = nullptr;  // of the locked .part: writes and hashes what the body brings
   const progress_callback* on_progress = nullptr;
   const std::atomic<bool>* cancel = nullptr;
 
@@ -41,7 +41,6 @@ struct transfer {
   std::uint64_t done = 0;    // bytes in the .part now
   std::uint64_t total = 0;   // size of the served file, 0 if unknown
   std::uint64_t session_bytes = 0;
-  std::uint64_t flushed = 0;  // bytes of the .part already handed to writeback
   clock::time_point started = clock::now();
   clock::time_point last_report{};
   clock::time_point last_activity = clock::now();  // of the latest header line or body bytes
