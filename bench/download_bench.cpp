@@ -154,9 +154,9 @@ class kaso_server {
     api_.Delete(("/api/v1/images/" + name).c_str());
     return ms;
   }
-  // Of the last download: from the moment every byte was received (as the task's progress first
-  // showed it) to the task's completion: the final writes, fsync, verification, qemu-img info and
-  // the event. 0 when no poll saw the progress complete.
+  // Of the last download: from the moment the task's progress first showed every byte (normally
+  // reported once the last block is written and hashed) to the task's completion: the fsync,
+  // verification, rename, qemu-img info and the event. 0 when no poll saw it.
   double last_tail_ms() const { return last_tail_ms_; }
   double idle_rss() const { return idle_rss_; }
   double peak_rss() const { return peak_rss_; }
@@ -191,7 +191,7 @@ void measure(const char* server, const std::string& url, const fs::path& dir, in
       run_curl();
     }
     if (round == 0) continue;
-    std::printf("round %d: curl -o %.0f ms, kaso %.0f ms (of which after the last byte %.0f ms), ratio %.2f\n",
+    std::printf("round %d: curl -o %.0f ms, kaso %.0f ms (of which after the last block was written %.0f ms), ratio %.2f\n",
                 round, c, k, kaso.last_tail_ms(), c / k);
     curl_ms.push_back(c);
     kaso_ms.push_back(k);

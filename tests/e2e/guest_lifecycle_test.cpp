@@ -25,6 +25,8 @@
 namespace kaso::e2e {
 namespace {
 
+using testing::server_harness;
+
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -82,7 +84,6 @@ class guest_lifecycle : public ::testing::Test {
   }
   json create(const std::string& name, const std::string& bootstrapper, std::vector<std::string> extra);
   boot_figures start_with_cli(const std::string& name, const std::string& what);
-  boot_figures start_with_api(const std::string& name, const std::string& what);
   std::string wait_for_phone_home(const std::string& name, boot_figures& f);
   void wait_for_ssh(const ssh_client& ssh, int port, boot_figures& f);
   std::string diagnostics(const std::string& name) const;
@@ -102,7 +103,7 @@ class guest_lifecycle : public ::testing::Test {
   std::uint64_t id() const { return disk_["id"]; }
   int port() const { return port_of(disk_); }
 
-  server_harness s_;
+  server_harness s_{"kaso-e2e"};
   fs::path key_;
   std::vector<boot_figures> figures_;
   json disk_;                     // the ci-disk instance as created
@@ -184,18 +185,6 @@ boot_figures guest_lifecycle::start_with_cli(const std::string& name, const std:
   qemu_pids_.push_back(f.pid);
   EXPECT_EQ(vm["state"], "running") << vm.dump();
   EXPECT_TRUE(alive(f.pid)) << vm.dump();
-  return f;
-}
-
-boot_figures guest_lifecycle::start_with_api(const std::string& name, const std::string& what) {
-  boot_figures f{what};
-  auto r = s_.call("POST", "/api/v1/instances/" + name + "/start");
-  f.start_call = seconds_since(f.started);
-  f.pid = pid_of(r.body);
-  qemu_pids_.push_back(f.pid);
-  EXPECT_EQ(r.status, 200) << r.body.dump();
-  EXPECT_EQ(r.body["state"], "running") << r.body.dump();
-  EXPECT_TRUE(alive(f.pid)) << r.body.dump();
   return f;
 }
 

@@ -7,17 +7,6 @@
 
 namespace kaso::testing {
 
-reply call(const server_harness& s, const std::string& method, const std::string& path, const nlohmann::json& body) {
-  auto c = s.http();
-  c->set_read_timeout(std::chrono::seconds(180));
-  httplib::Result r = method == "POST"     ? c->Post(path, body.is_null() ? "" : body.dump(), "application/json")
-                      : method == "PATCH"  ? c->Patch(path, body.dump(), "application/json")
-                      : method == "DELETE" ? c->Delete(path)
-                                           : c->Get(path);
-  if (!r) return {};
-  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
-}
-
 platform::process_output run(const std::vector<std::string>& argv) {
   auto r = platform::run_process(argv, std::chrono::seconds(60));
   EXPECT_TRUE(r.ok()) << argv[0];

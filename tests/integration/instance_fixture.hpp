@@ -19,14 +19,11 @@
 
 namespace kaso::testing {
 
-struct reply {
-  int status = 0;
-  nlohmann::json body;
-};
-
 // One API request on the server's socket; a status of 0 when it got no answer.
-reply call(const server_harness& s, const std::string& method, const std::string& path,
-           const nlohmann::json& body = nullptr);
+inline reply call(const server_harness& s, const std::string& method, const std::string& path,
+                  const nlohmann::json& body = nullptr) {
+  return s.call(method, path, body);
+}
 
 // Runs argv (no shell), failing the test if it cannot be run.
 platform::process_output run(const std::vector<std::string>& argv);

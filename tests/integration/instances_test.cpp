@@ -172,7 +172,9 @@ TEST(instances_it, qemu_outlives_a_killed_server_and_is_readopted) {
   EXPECT_EQ(stopped.body["state"], "stopped");
   // No longer our child: its end shows on a pidfd (PID 1 reaps the zombie later).
   auto process = platform::adopt(first);
-  if (process.ok()) EXPECT_TRUE(platform::wait_exit(*process, std::chrono::seconds(10)).ok()) << "qemu ended";
+  if (process.ok()) {
+    EXPECT_TRUE(platform::wait_exit(*process, std::chrono::seconds(10)).ok()) << "qemu ended";
+  }
 }
 
 // A raw HTTP request on a Unix socket; returns the status line and body.

@@ -1,3 +1,4 @@
+// See server_harness.hpp.
 #include "server_harness.hpp"
 
 #include <fcntl.h>
@@ -7,7 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -28,17 +32,21 @@ bool can_connect(const std::filesystem::path& socket) {
 
 }  // namespace
 
-temp_dir::temp_dir() {
-  char tmpl[] = "/tmp/kaso-it-XXXXXX";
-  path = mkdtemp(tmpl);
+temp_dir::temp_dir(const std::string& prefix) {
+  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+  path = mkdtemp(tmpl.data());
 }
 
 temp_dir::~temp_dir() {
+  if (const char* keep = std::getenv("KASO_TEST_KEEP"); keep != nullptr && std::string(keep) == "1") {
+    std::cerr << "[kaso test] kept " << path << "\n";
+    return;
+  }
   std::error_code ec;
   std::filesystem::remove_all(path, ec);
 }
 
-server_harness::server_harness() {
+server_harness::server_harness(const std::string& prefix) : dir_(prefix) {
   std::ofstream(dir_.path / "kaso.json") << "{}";
 }
 
@@ -103,36 +111,50 @@ std::string server_harness::log() const {
   return s.str();
 }
 
-platform::process_output server_harness::kaso(const std::vector<std::string>& args) const {
+platform::process_output server_harness::kaso(const std::vector<std::string>& args,
+                                              std::chrono::seconds timeout) const {
   std::vector<std::string> argv = {KASO_CLI_BIN, "--server", "unix:" + socket().string()};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto r = platform::run_process(argv, std::chrono::seconds(60));
+  auto r = platform::run_process(argv, timeout);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().to_string());
   return r.ok() ? r.value() : platform::process_output{};
 }
 
-nlohmann::json server_harness::kaso_json(std::vector<std::string> args) const {
-  args.push_back("-o");
-  args.push_back("json");
-  auto out = kaso(args);
-  EXPECT_EQ(out.exit_code, 0) << out.stderr_text;
+nlohmann::json server_harness::kaso_json(std::vector<std::string> args, std::chrono::seconds timeout) const {
+  std::string what = "kaso";
+  for (const auto& a : args) what += " " + a;
+  args.insert(args.end(), {"-o", "json"});
+  auto out = kaso(args, timeout);
+  EXPECT_EQ(out.exit_code, 0) << what << ": " << out.stderr_text;
   auto j = nlohmann::json::parse(out.stdout_text, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << out.stdout_text;
-  return j;
+  EXPECT_FALSE(j.is_discarded()) << what << ": " << out.stdout_text;
+  return j.is_discarded() ? nlohmann::json() : j;
 }
 
-std::unique_ptr<httplib::Client> server_harness::http() const {
+std::unique_ptr<httplib::Client> server_harness::http(std::chrono::seconds read_timeout) const {
   auto c = std::make_unique<httplib::Client>(socket().string());
   c->set_address_family(AF_UNIX);
-  c->set_read_timeout(30, 0);
+  c->set_read_timeout(read_timeout);
   return c;
+}
+
+reply server_harness::call(const std::string& method, const std::string& path, const nlohmann::json& body,
+                           std::chrono::seconds read_timeout) const {
+  auto c = http(read_timeout);
+  std::string text = body.is_null() ? "" : body.dump();
+  httplib::Result r = method == "POST"     ? c->Post(path, text, "application/json")
+                      : method == "PATCH"  ? c->Patch(path, text, "application/json")
+                      : method == "DELETE" ? c->Delete(path)
+                                           : c->Get(path);
+  if (!r) return {};
+  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
 }
 
 nlohmann::json server_harness::get_json(const std::string& path) const {
   auto res = http()->Get(path.c_str());
   EXPECT_TRUE(res) << "no answer to GET " << path;
   if (!res) return {};
-  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->status, 200) << "GET " << path << ": " << res->body;
   return nlohmann::json::parse(res->body, nullptr, false);
 }
 
