@@ -147,7 +147,6 @@ result<download_result> download_locked(int fd, const paths& p, const download_r
   part_writer writer(fd, p.part, hashes, *existing);
   transfer t;
   t.url = r.url;
-  t.part_path = p.part;
   t.writer = &writer;
   t.on_progress = &on_progress;
   t.cancel = &cancel;

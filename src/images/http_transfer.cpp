@@ -1,5 +1,5 @@
-// run_request: one libcurl easy handle per request, streaming into the .part file while the
-// digests hash the same bytes. See http_transfer.hpp for who calls it.
+// run_request: one libcurl easy handle per request, streaming into the .part file (through the
+// part_writer, which also hashes the bytes). See http_transfer.hpp for who calls it.
 //
 // The HTTP status is judged by us, not by CURLOPT_FAILONERROR: on the first body byte (or after
 // the transfer, for an empty body) we look at the final response code and decide whether to

@@ -11,11 +11,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 
-#include "images/digests.hpp"
 #include "images/downloader.hpp"
 #include "images/part_writer.hpp"
 #include "util/error.hpp"
@@ -32,7 +30,6 @@ struct transfer {
 
   CURL* curl = nullptr;  // the handle of the request in progress
   std::string url;       // for scrubbing messages only
-  std::filesystem::path part_path;
   part_writer* writer = nullptr;  // of the locked .part: writes and hashes what the body brings
   const progress_callback* on_progress = nullptr;
   const std::atomic<bool>* cancel = nullptr;
