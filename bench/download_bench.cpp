@@ -22,6 +22,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "bench_server.hpp"
 #include "bench_util.hpp"
 #include "platform/process.hpp"
 
@@ -109,37 +110,35 @@ double time_curl(const std::string& url, const fs::path& out) {
   return kaso::bench::ms_since(t0);
 }
 
+// kaso-server (bench_server.hpp) with the figures of its downloads.
 class kaso_server {
  public:
-  explicit kaso_server(const fs::path& dir) : api_((dir / "state" / "kaso.sock").string()) {
-    std::ofstream(dir / "kaso.json") << "{}";
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl(KASO_SERVER_BIN, "kaso-server", "-c", (dir / "kaso.json").c_str(), "-p", (dir / "state").c_str(),
-            "--log-level", "warn", static_cast<char*>(nullptr));
-      _exit(127);
+  kaso_server() : server_(kaso::bench::start_server("download", KASO_SERVER_BIN)) {
+    if (server_.pid < 0) {
+      std::fprintf(stderr, "kaso-server did not come up (log in %s)\n", server_.dir.c_str());
+      std::exit(1);
     }
-    api_.set_address_family(AF_UNIX);
-    while (!api_.Get("/api/v1/server")) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    peak_rss_ = idle_rss_ = kaso::bench::rss_mb(pid_);
+    peak_rss_ = idle_rss_ = kaso::bench::rss_mb(server_.pid);
   }
   ~kaso_server() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
+    kill(server_.pid, SIGTERM);
+    waitpid(server_.pid, nullptr, 0);
+    fs::remove_all(server_.dir);
   }
 
   // POST until the task has ended; the image is removed again afterwards (not timed).
   double time_download(const std::string& name, const std::string& url) {
     auto t0 = steady::now();
-    auto res = api_.Post("/api/v1/images", nlohmann::json{{"name", name}, {"url", url}}.dump(), "application/json");
-    auto task = "/api/v1/tasks/" + std::to_string(nlohmann::json::parse(res->body)["id"].get<int>());
+    auto posted = kaso::bench::call(server_.socket, "POST", "/api/v1/images", {{"name", name}, {"url", url}});
+    if (posted.status != 202) fail("POST /api/v1/images answered " + std::to_string(posted.status));
+    auto task = "/api/v1/tasks/" + std::to_string(posted.body["id"].get<int>());
     std::string state = "running";
     double received_ms = 0;
     while (state == "running") {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      peak_rss_ = std::max(peak_rss_, kaso::bench::rss_mb(pid_));
-      auto t = nlohmann::json::parse(api_.Get(task.c_str())->body);
-      state = t["state"];
+      peak_rss_ = std::max(peak_rss_, kaso::bench::rss_mb(server_.pid));
+      auto t = kaso::bench::call(server_.socket, "GET", task).body;
+      state = t.value("state", "");
       const auto& p = t["progress"];
       if (received_ms == 0 && p.is_object() && p.value("total", 0) > 0 && p.value("done", 0) == p.value("total", 0)) {
         received_ms = kaso::bench::ms_since(t0);
@@ -147,11 +146,8 @@ class kaso_server {
     }
     double ms = kaso::bench::ms_since(t0);
     last_tail_ms_ = received_ms > 0 ? ms - received_ms : 0;
-    if (state != "completed") {
-      std::fprintf(stderr, "task ended: %s\n", state.c_str());
-      std::exit(1);
-    }
-    api_.Delete(("/api/v1/images/" + name).c_str());
+    if (state != "completed") fail("task ended: " + state);
+    kaso::bench::call(server_.socket, "DELETE", "/api/v1/images/" + name);
     return ms;
   }
   // Of the last download: from the moment the task's progress first showed every byte (normally
@@ -162,8 +158,12 @@ class kaso_server {
   double peak_rss() const { return peak_rss_; }
 
  private:
-  pid_t pid_ = -1;
-  httplib::Client api_;
+  [[noreturn]] void fail(const std::string& why) const {
+    std::fprintf(stderr, "%s (server log in %s)\n", why.c_str(), server_.dir.c_str());
+    std::exit(1);
+  }
+
+  kaso::bench::server_process server_;
   double idle_rss_ = 0, peak_rss_ = 0, last_tail_ms_ = 0;
 };
 
@@ -175,7 +175,7 @@ void measure(const char* server, const std::string& url, const fs::path& dir, in
   const auto out = dir / "curl.out";
   std::vector<double> curl_ms, kaso_ms, ratios, synced_ms, hashed_ms;
   fs::create_directories(dir);
-  kaso_server kaso(dir);
+  kaso_server kaso;
   for (int round = 0; round <= rounds; ++round) {
     double c = 0, k = 0;
     auto run_curl = [&] {
