@@ -126,34 +126,52 @@ class kaso_server {
     fs::remove_all(server_.dir);
   }
 
-  // POST until the task has ended; the image is removed again afterwards (not timed).
-  double time_download(const std::string& name, const std::string& url) {
+  // POST until the task has ended, seen on the event stream (no polling load on the server while
+  // it downloads); the image is removed again afterwards (not timed). With `poll_progress`, the
+  // task is also polled every 5 ms (an uncounted round) for last_tail_ms.
+  double time_download(const std::string& name, const std::string& url, bool poll_progress = false) {
+    const double cpu0 = kaso::bench::cpu_seconds(server_.pid);
+    const auto threads0 = kaso::bench::thread_cpu_seconds(server_.pid);
     auto t0 = steady::now();
     auto posted = kaso::bench::call(server_.socket, "POST", "/api/v1/images", {{"name", name}, {"url", url}});
     if (posted.status != 202) fail("POST /api/v1/images answered " + std::to_string(posted.status));
-    auto task = "/api/v1/tasks/" + std::to_string(posted.body["id"].get<int>());
-    std::string state = "running";
+    const auto id = std::to_string(posted.body["id"].get<int>());
+    std::atomic<bool> ended{false};
     double received_ms = 0;
-    while (state == "running") {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      peak_rss_ = std::max(peak_rss_, kaso::bench::rss_mb(server_.pid));
-      auto t = kaso::bench::call(server_.socket, "GET", task).body;
-      state = t.value("state", "");
-      const auto& p = t["progress"];
-      if (received_ms == 0 && p.is_object() && p.value("total", 0) > 0 && p.value("done", 0) == p.value("total", 0)) {
-        received_ms = kaso::bench::ms_since(t0);
+    std::thread sampler([&] {
+      while (!ended) {
+        peak_rss_ = std::max(peak_rss_, kaso::bench::rss_mb(server_.pid));
+        if (poll_progress && received_ms == 0) {
+          const auto task = kaso::bench::call(server_.socket, "GET", "/api/v1/tasks/" + id).body;
+          const auto& p = task["progress"];
+          if (p.is_object() && p.value("total", 0) > 0 && p.value("done", 0) == p.value("total", 0)) {
+            received_ms = kaso::bench::ms_since(t0);
+          }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
+    });
+    const std::string end = wait_for_end(id);
+    const double ms = kaso::bench::ms_since(t0);
+    ended = true;
+    sampler.join();
+    last_cpu_s_ = kaso::bench::cpu_seconds(server_.pid) - cpu0;
+    last_lasting_cpu_s_ = 0;
+    for (const auto& [tid, cpu] : kaso::bench::thread_cpu_seconds(server_.pid)) {
+      const auto before = threads0.find(tid);
+      if (before != threads0.end()) last_lasting_cpu_s_ += cpu - before->second;
     }
-    double ms = kaso::bench::ms_since(t0);
     last_tail_ms_ = received_ms > 0 ? ms - received_ms : 0;
-    if (state != "completed") fail("task ended: " + state);
+    if (end != "task.completed") fail("task ended: " + end);
     kaso::bench::call(server_.socket, "DELETE", "/api/v1/images/" + name);
     return ms;
   }
-  // Of the last download: from the moment the task's progress first showed every byte (normally
-  // reported once the last block is written and hashed) to the task's completion: the fsync,
-  // verification, rename, qemu-img info and the event. 0 when no poll saw it.
   double last_tail_ms() const { return last_tail_ms_; }
+  // CPU time (user and system, every thread) kaso-server spent on the last download; and of it,
+  // what the threads that were there before and after it spent (the actor scheduler's workers,
+  // the API's and the log's threads), the rest being the download's own threads.
+  double last_cpu_s() const { return last_cpu_s_; }
+  double last_lasting_cpu_s() const { return last_lasting_cpu_s_; }
   double idle_rss() const { return idle_rss_; }
   double peak_rss() const { return peak_rss_; }
 
@@ -163,26 +181,61 @@ class kaso_server {
     std::exit(1);
   }
 
+  // Follows the task's events (from its first) until one that ends it; that event's type.
+  std::string wait_for_end(const std::string& id) const {
+    httplib::Client c(server_.socket.string());
+    c.set_address_family(AF_UNIX);
+    c.set_read_timeout(std::chrono::minutes(10));
+    std::string buffer, end;
+    c.Get("/api/v1/events?follow=true&kind=task&last=0&id=" + id, httplib::Headers{},
+          [&](const char* data, std::size_t size) {
+            buffer.append(data, size);
+            for (auto at = buffer.find("\n\n"); at != std::string::npos; at = buffer.find("\n\n")) {
+              const auto message = buffer.substr(0, at);
+              buffer.erase(0, at + 2);
+              const auto data_at = message.find("data: ");
+              if (data_at == std::string::npos) continue;
+              const auto type = nlohmann::json::parse(message.substr(data_at + 6)).value("type", std::string());
+              if (type == "task.completed" || type == "task.failed" || type == "task.cancelled") end = type;
+            }
+            return end.empty();
+          });
+    return end.empty() ? std::string("(event stream ended)") : end;
+  }
+
   kaso::bench::server_process server_;
-  double idle_rss_ = 0, peak_rss_ = 0, last_tail_ms_ = 0;
+  double idle_rss_ = 0, peak_rss_ = 0, last_tail_ms_ = 0, last_cpu_s_ = 0, last_lasting_cpu_s_ = 0;
 };
 
 double median(const std::vector<double>& v) { return kaso::bench::percentile(v, 50); }
 
 // Rounds of curl -o and kaso taking turns on `url`, then curl doing kaso's work too; the figures.
+// Besides the times: the CPU each client used (curl's process; kaso-server's, all threads) and the
+// share of the machine left idle while each ran, which tell a CPU-bound run from one that waits.
 void measure(const char* server, const std::string& url, const fs::path& dir, int mib, int rounds) {
   std::printf("\n%s\n", server);
   const auto out = dir / "curl.out";
-  std::vector<double> curl_ms, kaso_ms, ratios, synced_ms, hashed_ms;
+  std::vector<double> curl_ms, kaso_ms, ratios, synced_ms, hashed_ms, curl_cpu, kaso_cpu, lasting_cpu, curl_idle, kaso_idle;
   fs::create_directories(dir);
   kaso_server kaso;
+  double tail_ms = 0;
   for (int round = 0; round <= rounds; ++round) {
-    double c = 0, k = 0;
+    double c = 0, k = 0, c_cpu = 0, c_idle = 0, k_idle = 0;
     auto run_curl = [&] {
+      const double cpu0 = kaso::bench::children_cpu_seconds();
+      const auto ticks = kaso::bench::machine_ticks();
       c = time_curl(url, out);
+      c_idle = kaso::bench::idle_share_since(ticks);
+      c_cpu = kaso::bench::children_cpu_seconds() - cpu0;
       fs::remove(out);
     };
-    auto run_kaso = [&] { k = kaso.time_download("big" + std::to_string(round), url); };
+    auto run_kaso = [&] {
+      const auto ticks = kaso::bench::machine_ticks();
+      // The uncounted round also polls the task, for the time after the last block was written.
+      k = kaso.time_download("big" + std::to_string(round), url, round == 0);
+      k_idle = kaso::bench::idle_share_since(ticks);
+      if (round == 0) tail_ms = kaso.last_tail_ms();
+    };
     if (round % 2 == 0) {  // curl and kaso take turns going first
       run_curl();
       run_kaso();
@@ -191,11 +244,16 @@ void measure(const char* server, const std::string& url, const fs::path& dir, in
       run_curl();
     }
     if (round == 0) continue;
-    std::printf("round %d: curl -o %.0f ms, kaso %.0f ms (of which after the last block was written %.0f ms), ratio %.2f\n",
-                round, c, k, kaso.last_tail_ms(), c / k);
+    std::printf("round %d: curl -o %.0f ms (CPU %.2f s, machine idle %.0f%%), kaso %.0f ms (CPU %.2f s, machine idle %.0f%%), ratio %.2f\n",
+                round, c, c_cpu, 100 * c_idle, k, kaso.last_cpu_s(), 100 * k_idle, c / k);
     curl_ms.push_back(c);
     kaso_ms.push_back(k);
     ratios.push_back(c / k);
+    curl_cpu.push_back(c_cpu);
+    kaso_cpu.push_back(kaso.last_cpu_s());
+    lasting_cpu.push_back(kaso.last_lasting_cpu_s());
+    curl_idle.push_back(c_idle);
+    kaso_idle.push_back(k_idle);
   }
   // curl doing what kaso also does before it registers an image (make the file durable, hash it):
   // after the rounds, so that its writeback disturbs none of them.
@@ -214,6 +272,13 @@ void measure(const char* server, const std::string& url, const fs::path& dir, in
   kaso::bench::figure("throughput ratio kaso / curl -o, medians", c / k, "x", ">= 0.9");
   kaso::bench::figure("  per round, lowest", *std::min_element(ratios.begin(), ratios.end()), "x", "-");
   kaso::bench::figure("  per round, highest", *std::max_element(ratios.begin(), ratios.end()), "x", "-");
+  const double gib = mib / 1024.0;
+  kaso::bench::figure("CPU per GiB, curl -o (its process), median", median(curl_cpu) / gib, "s", "-");
+  kaso::bench::figure("CPU per GiB, kaso-server (all threads), median", median(kaso_cpu) / gib, "s", "-");
+  kaso::bench::figure("  of which the scheduler's, API's and log's threads", median(lasting_cpu) / gib, "s", "-");
+  kaso::bench::figure("machine idle while curl -o ran, median", 100 * median(curl_idle), "%", "-");
+  kaso::bench::figure("machine idle while kaso ran, median", 100 * median(kaso_idle), "%", "-");
+  kaso::bench::figure("after the last block was written (uncounted round)", tail_ms, "ms", "-");
   kaso::bench::figure("throughput ratio kaso / (curl -o; sync FILE)", median(synced_ms) / k, "x", "-");
   kaso::bench::figure("throughput ratio kaso / (curl -o; sync; sha256sum)", median(hashed_ms) / k, "x", "-");
   kaso::bench::figure("server RSS idle before", kaso.idle_rss(), "MB", "-");
