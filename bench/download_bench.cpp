@@ -1,9 +1,10 @@
 // Image download figures: a 1 GiB qcow2 served from a loopback HTTP server, fetched by `curl -o`
 // and by kaso-server (POST /api/v1/images, until the task's completion arrives on the event
 // stream) in turns, a few rounds in the same run after one uncounted round; the medians, their
-// ratio, the CPU each used, the machine's idle share, and the server's RSS while downloading. Twice: from a server that sends the file as static-file servers do (sendfile), and
-// from cpp-httplib with a content provider, which copies every byte through user space and so
-// takes a good share of a 2-core machine's CPU from the client it serves.
+// ratio, the CPU each used, the machine's idle share, and the server's RSS while downloading.
+// Twice: from a server that sends the file as static-file servers do (sendfile), and from
+// cpp-httplib with a content provider, which copies every byte through user space and so takes a
+// good share of a 2-core machine's CPU from the client it serves.
 //   kaso_bench_download [size_mib=1024] [rounds=5]
 #include <arpa/inet.h>
 #include <fcntl.h>
