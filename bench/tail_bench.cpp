@@ -83,8 +83,9 @@ void follow_once(const std::string& socket, int n, arrivals& seen, std::atomic<i
       });
 }
 
-// Follows until n events were seen. A connection refused before the stream began (ten followers
-// connecting at once can overflow httplib's listen backlog of 5) is tried again.
+// Follows until n events were seen. A connection refused before the stream began is tried again
+// (ten followers connecting at once overflowed httplib's listen backlog of 5, before kaso-server
+// raised it to 128).
 void follow(const std::string& socket, int n, arrivals& seen, std::atomic<int>& connected) {
   bool began = false;
   for (int attempt = 0; attempt < 100 && !began; ++attempt) {

@@ -22,6 +22,10 @@ namespace {
 
 constexpr std::size_t max_body_bytes = 1 << 20;
 constexpr std::size_t pool_threads = 128;  // keep-alive clients each hold a thread
+// cpp-httplib (a compiled library in Debian) listens with a backlog of 5: a burst of one-shot CLI
+// commands (a script starting instances in parallel) overflowed it and was refused. listen()
+// again on the bound socket raises it.
+constexpr int listen_backlog = 128;
 
 // "/api/v1/identities/{ref}" -> "/api/v1/identities/([^/]+)"
 std::string to_pattern(const std::string& path) {
@@ -57,6 +61,16 @@ struct api_server::listener {
   std::thread thread;
   std::string origin;  // "unix" or "tcp"
   std::filesystem::path socket_path;
+  int fd = -1;  // the listening socket, which httplib creates (and closes)
+
+  listener() {
+    server.set_socket_options([this](socket_t sock) {
+      httplib::default_socket_options(sock);
+      fd = sock;
+    });
+  }
+  // After bind_to_port: the socket listens with listen_backlog.
+  bool widen_backlog() const { return fd >= 0 && ::listen(fd, listen_backlog) == 0; }
 };
 
 api_server::api_server(api_context ctx) : ctx_(std::move(ctx)) {}
@@ -158,7 +172,7 @@ status api_server::listen_unix(const std::filesystem::path& socket, const std::s
   l->server.set_address_family(AF_UNIX);
   auto bound = group.empty() ? socket : socket.parent_path() / ".kaso.sock.new";
   if (!group.empty()) std::filesystem::remove(bound, ec);
-  if (!l->server.bind_to_port(bound.string(), 80)) {
+  if (!l->server.bind_to_port(bound.string(), 80) || !l->widen_backlog()) {
     return error::io_error("cannot listen on " + bound.string());
   }
   if (!group.empty()) {
@@ -185,7 +199,7 @@ status api_server::listen_tcp(const std::string& host, int port, const std::stri
     write_error(res, error(errc::unauthenticated, "a valid bearer token is required on the TCP listener"));
     return httplib::Server::HandlerResponse::Handled;
   });
-  if (!l->server.bind_to_port(host, port)) {
+  if (!l->server.bind_to_port(host, port) || !l->widen_backlog()) {
     return error::io_error("cannot listen on " + host + ":" + std::to_string(port));
   }
   start(*l);

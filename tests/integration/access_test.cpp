@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -81,6 +83,43 @@ TEST(access_it, members_of_the_socket_group_may_connect) {
   EXPECT_EQ(connect_errno_as(nobody->pw_uid, nobody->pw_gid, s.socket()), 0) << "a member connects";
   EXPECT_EQ(connect_errno_as(nobody->pw_uid, nobody->pw_gid + 1000, s.socket()), EACCES) << "a non-member does not";
   EXPECT_FALSE(std::filesystem::exists(s.state_path() / ".kaso.sock.new")) << "no socket left at its private name";
+}
+
+// A burst of clients (a script running kaso commands in parallel) queues at the socket instead of
+// being refused: the server is stopped while 40 clients connect, so none is accepted before the
+// last one connects, then each gets its answer. With httplib's backlog of 5 the sixth or seventh
+// connect failed with EAGAIN.
+TEST(access_it, a_burst_of_connections_waits_for_the_server_instead_of_failing) {
+  server_harness s;
+  s.start();
+  constexpr int clients = 40;
+  std::vector<int> fds;
+  ASSERT_EQ(kill(s.pid(), SIGSTOP), 0);
+  for (int i = 0; i < clients; ++i) {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, s.socket().c_str(), sizeof(addr.sun_path) - 1);
+    const int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    EXPECT_EQ(rc, 0) << "client " << i << ": " << std::strerror(errno);
+    fds.push_back(fd);
+  }
+  ASSERT_EQ(kill(s.pid(), SIGCONT), 0);
+  const std::string request = "GET /api/v1/server HTTP/1.1\r\nHost: kaso\r\nConnection: close\r\n\r\n";
+  int answered = 0;
+  for (int fd : fds) {
+    ::fcntl(fd, F_SETFL, 0);  // blocking from here on
+    timeval limit{20, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    std::string reply;
+    if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      char buf[4096];
+      for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) reply.append(buf, static_cast<std::size_t>(n));
+    }
+    if (reply.rfind("HTTP/1.1 200", 0) == 0) ++answered;
+    ::close(fd);
+  }
+  EXPECT_EQ(answered, clients);
 }
 
 TEST(access_it, an_unknown_socket_group_stops_the_server_with_a_clear_error) {
