@@ -1,4 +1,5 @@
-// Small helpers shared by the benchmark harnesses: timing and percentiles.
+// Small helpers shared by the benchmark harnesses: timing, percentiles, and the RSS and CPU time
+// of processes from /proc.
 #pragma once
 
 #include <sys/resource.h>
@@ -6,15 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <sstream>
 #include <string>
-#include <cstdio>
 #include <vector>
 
 namespace kaso::bench {

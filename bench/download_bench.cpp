@@ -167,6 +167,9 @@ class kaso_server {
     kaso::bench::call(server_.socket, "DELETE", "/api/v1/images/" + name);
     return ms;
   }
+  // Of the last download polled: from the moment the task's progress first showed every byte
+  // (reported once the last block is written and hashed) to the task's completion: the fsync,
+  // verification, rename, qemu-img info and the event. 0 when no poll saw it.
   double last_tail_ms() const { return last_tail_ms_; }
   // CPU time (user and system, every thread) kaso-server spent on the last download; and of it,
   // what the threads that were there before and after it spent (the actor scheduler's workers,

@@ -188,7 +188,8 @@ int run(const options& opts) {
     // A scheduler worker that runs out of work polls its queue 500 times, 50 us apart, before it
     // waits on its condition variable (which a new job notifies). Each message therefore kept
     // the workers polling for the next 25-50 ms: a download's progress messages, 10 a second,
-    // cost 0.1-0.25 s of CPU per second of download. 10 polls keep the first half-millisecond.
+    // cost 0.10-0.28 s of CPU per GiB downloaded here (bench/README.md). 10 polls keep the first
+    // half-millisecond of it.
     actor_cfg.set("work-stealing.moderate-poll-attempts", std::size_t{10});
     caf::actor_system sys{actor_cfg};
     auto supervisor = actors::spawn_supervisor(
