@@ -5,7 +5,6 @@
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,11 +28,7 @@ int connect_errno_as(uid_t uid, gid_t gid, const std::filesystem::path& socket) 
   pid_t child = fork();
   if (child == 0) {
     if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(200);
-    int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, socket.c_str(), sizeof(addr.sun_path) - 1);
-    _exit(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 ? 0 : errno);
+    _exit(connect_unix(socket) >= 0 ? 0 : errno);
   }
   int status = 0;
   waitpid(child, &status, 0);
@@ -96,13 +91,9 @@ TEST(access_it, a_burst_of_connections_waits_for_the_server_instead_of_failing) 
   std::vector<int> fds;
   ASSERT_EQ(kill(s.pid(), SIGSTOP), 0);
   for (int i = 0; i < clients; ++i) {
-    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, s.socket().c_str(), sizeof(addr.sun_path) - 1);
-    const int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    EXPECT_EQ(rc, 0) << "client " << i << ": " << std::strerror(errno);
-    fds.push_back(fd);
+    const int fd = connect_unix(s.socket(), SOCK_NONBLOCK);
+    EXPECT_GE(fd, 0) << "client " << i << ": " << std::strerror(errno);
+    if (fd >= 0) fds.push_back(fd);
   }
   ASSERT_EQ(kill(s.pid(), SIGCONT), 0);
   const std::string request = "GET /api/v1/server HTTP/1.1\r\nHost: kaso\r\nConnection: close\r\n\r\n";
@@ -111,12 +102,7 @@ TEST(access_it, a_burst_of_connections_waits_for_the_server_instead_of_failing) 
     ::fcntl(fd, F_SETFL, 0);  // blocking from here on
     timeval limit{20, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-    std::string reply;
-    if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
-      char buf[4096];
-      for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) reply.append(buf, static_cast<std::size_t>(n));
-    }
-    if (reply.rfind("HTTP/1.1 200", 0) == 0) ++answered;
+    if (write_and_read_all(fd, request).rfind("HTTP/1.1 200", 0) == 0) ++answered;
     ::close(fd);
   }
   EXPECT_EQ(answered, clients);

@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -133,11 +132,8 @@ struct raw_follower {
   std::string bytes;
 
   raw_follower(const server_harness& s, const std::string& target, const std::string& extra_headers = "") {
-    fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strncpy(addr.sun_path, s.socket().c_str(), sizeof(addr.sun_path) - 1);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    fd = connect_unix(s.socket());
+    EXPECT_GE(fd, 0) << std::strerror(errno);
     std::string request = "GET " + target + " HTTP/1.1\r\nHost: kaso\r\n" + extra_headers + "\r\n";
     EXPECT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
   }

@@ -5,7 +5,6 @@
 // the host-only network (user networking with restrict=on). Issue #4.
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -179,19 +178,9 @@ TEST(instances_it, qemu_outlives_a_killed_server_and_is_readopted) {
 
 // A raw HTTP request on a Unix socket; returns the status line and body.
 std::string raw_request(const std::string& socket, const std::string& request) {
-  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket.c_str());
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return "";
-  }
-  (void)::write(fd, request.data(), request.size());
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  const int fd = connect_unix(socket);
+  if (fd < 0) return "";
+  auto out = write_and_read_all(fd, request);
   ::close(fd);
   return out;
 }

@@ -27,6 +27,13 @@ struct temp_dir {
   ~temp_dir();
 };
 
+// A new stream socket (socket(2) `flags` added, e.g. SOCK_NONBLOCK) connected to the Unix socket
+// at `path`; -1 with errno set when it did not connect. The caller closes it.
+int connect_unix(const std::filesystem::path& path, int flags = 0);
+// Writes `request` on the connected `fd`, then reads until the peer closes (or a read fails);
+// returns what was read. The caller closes `fd`.
+std::string write_and_read_all(int fd, const std::string& request);
+
 // An HTTP answer: the status (0 when there was none) and the body parsed as JSON.
 struct reply {
   int status = 0;
