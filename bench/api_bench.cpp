@@ -87,7 +87,6 @@ int main() {
   std::this_thread::sleep_for(std::chrono::seconds(2));
   kaso::bench::figure("server idle RSS, with these identities", kaso::bench::rss_mb(pid), "MB", "< 30");
 
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  kaso::bench::end_child(pid);
   std::filesystem::remove_all(dir);
 }

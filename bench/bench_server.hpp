@@ -13,6 +13,8 @@
 #include <fstream>
 #include <thread>
 #include <string>
+
+#include "platform/signals.hpp"
 #include <vector>
 
 #include <httplib.h>
@@ -81,7 +83,7 @@ inline server_process start_server(const std::string& name, const std::string& s
 
 inline void end_child(pid_t pid) {
   if (pid <= 0) return;
-  kill(pid, SIGTERM);
+  if (!kaso::platform::signal_process(pid, SIGTERM).ok()) return;
   waitpid(pid, nullptr, 0);
 }
 

@@ -122,8 +122,7 @@ class kaso_server {
     peak_rss_ = idle_rss_ = kaso::bench::rss_mb(server_.pid);
   }
   ~kaso_server() {
-    kill(server_.pid, SIGTERM);
-    waitpid(server_.pid, nullptr, 0);
+    kaso::bench::end_child(server_.pid);
     fs::remove_all(server_.dir);
   }
 

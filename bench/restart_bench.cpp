@@ -110,7 +110,11 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1100));
     auto t0 = steady::now();
     auto t0_us = now_us();
-    kill(pid, SIGKILL);
+    if (auto s = kaso::platform::signal_program(pid, SIGKILL, "qemu-system"); !s.ok()) {
+      std::fprintf(stderr, "%s\n", s.error().message().c_str());
+      ok = false;
+      break;
+    }
     pid_t next = 0;
     while ((next = find_qemu(marker, pid)) == 0 && steady::now() - t0 < wait_limit) {
     }

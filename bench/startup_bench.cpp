@@ -20,6 +20,7 @@
 #include "bench_util.hpp"
 #include "domain/rebuild.hpp"
 #include "domain/snapshot.hpp"
+#include "platform/signals.hpp"
 
 using namespace kaso;
 using bench::steady;
@@ -208,8 +209,7 @@ bool start_once(const options& o, const fs::path& prepared, const fs::path& scra
   out.until_api_ms = bench::ms_since(t0);
   out.rss_mb = bench::rss_mb(pid);
   auto t1 = steady::now();
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  if (kaso::platform::signal_process(pid, SIGTERM).ok()) waitpid(pid, nullptr, 0);
   out.stop_ms = bench::ms_since(t1);
   out.fold_ms = logged_fold_ms(log);
   if (!answered) {

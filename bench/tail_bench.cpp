@@ -152,8 +152,7 @@ int main(int argc, char** argv) {
     figure("event recorded -> delivered to a follower, p99", percentile(from_record, 99), "ms", "< 50");
     figure("event recorded -> delivered to a follower, max", percentile(from_record, 100), "ms", "-");
   }
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  kaso::bench::end_child(pid);
   std::filesystem::remove_all(dir);
   return missing == 0 && failed == 0 ? 0 : 1;
 }

@@ -19,6 +19,7 @@
 
 #include "platform/file_io.hpp"
 #include "platform/posix_error.hpp"
+#include "platform/signals.hpp"
 #include "platform/spawn_support.hpp"
 
 extern char** environ;
@@ -71,7 +72,7 @@ result<unique_fd> open_output(const std::filesystem::path& log_file) {
 }
 
 void kill_and_reap(pid_t pid) {
-  ::kill(pid, SIGKILL);
+  (void)signal_process(pid, SIGKILL);
   while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
 }

@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "platform/posix_error.hpp"
+#include "platform/signals.hpp"
 #include "platform/spawn_support.hpp"
 #include "platform/unique_fd.hpp"
 
@@ -75,8 +76,8 @@ int wait_blocking(pid_t pid) {
 }
 
 void kill_group(pid_t pid) {
-  ::kill(-pid, SIGKILL);  // the child is its own group leader (setpgid in both processes)
-  ::kill(pid, SIGKILL);   // in case it had not reached setpgid yet
+  (void)signal_group(pid, SIGKILL);    // the child is its own group leader (setpgid in both processes)
+  (void)signal_process(pid, SIGKILL);  // in case it had not reached setpgid yet
 }
 
 int milliseconds_until(clock::time_point deadline) {

@@ -25,6 +25,8 @@
 namespace kaso::e2e {
 namespace {
 
+using testing::alive;
+using testing::kill_qemu;
 using testing::server_harness;
 
 namespace fs = std::filesystem;
@@ -55,7 +57,6 @@ int port_of(const json& vm) { return vm.is_object() ? vm.value("ssh_port", 0) : 
 
 pid_t pid_of(const json& vm) { return vm.is_object() ? vm.value("pid", 0) : 0; }
 
-bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -160,7 +161,7 @@ void guest_lifecycle::stop_leftover_guests() {
   for (pid_t pid : qemu_pids_) {
     std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
     std::string args((std::istreambuf_iterator<char>(cmdline)), {});
-    if (contains(args, "qemu-system") && contains(args, s_.state_path().string())) ::kill(pid, SIGKILL);
+    if (contains(args, "qemu-system") && contains(args, s_.state_path().string())) (void)kill_qemu(pid);
   }
   s_.stop();
 }
@@ -313,7 +314,7 @@ void guest_lifecycle::kill_qemu_and_wait_for_the_restart() {
   ASSERT_TRUE(alive(pid));
   auto before = types_of(events_of(id())).size();  // (address reports left out)
   boot_figures again{"ci-disk restarted by the supervisor (from kill -9)"};
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  ASSERT_TRUE(kill_qemu(pid));
   json after;
   ASSERT_TRUE(poll_until(60s, 100ms, [&] {
     after = instance(disk_vm);

@@ -89,13 +89,13 @@ TEST(access_it, a_burst_of_connections_waits_for_the_server_instead_of_failing) 
   s.start();
   constexpr int clients = 40;
   std::vector<int> fds;
-  ASSERT_EQ(kill(s.pid(), SIGSTOP), 0);
+  ASSERT_TRUE(signal_child(s.pid(), SIGSTOP));
   for (int i = 0; i < clients; ++i) {
     const int fd = connect_unix(s.socket(), SOCK_NONBLOCK);
     EXPECT_GE(fd, 0) << "client " << i << ": " << std::strerror(errno);
     if (fd >= 0) fds.push_back(fd);
   }
-  ASSERT_EQ(kill(s.pid(), SIGCONT), 0);
+  ASSERT_TRUE(signal_child(s.pid(), SIGCONT));
   const std::string request = "GET /api/v1/server HTTP/1.1\r\nHost: kaso\r\nConnection: close\r\n\r\n";
   int answered = 0;
   for (int fd : fds) {
@@ -155,7 +155,7 @@ TEST(access_it, under_sudo_files_belong_to_the_invoking_user) {
   auto socket = state / "kaso.sock";
   eventually([&] { return std::filesystem::exists(socket); }, std::chrono::seconds(20));
   ASSERT_TRUE(std::filesystem::exists(socket));
-  kill(pid, SIGTERM);
+  ASSERT_TRUE(signal_child(pid, SIGTERM));
   int status = 0;
   waitpid(pid, &status, 0);
   std::ifstream log(dir.path / "server.log");

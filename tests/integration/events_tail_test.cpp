@@ -92,7 +92,7 @@ class tail_process {
   // SIGTERM (the way a user ends -f); returns the signal that ended it, or 128 + exit code.
   int stop() {
     if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
+    if (!signal_child(pid_, SIGTERM)) return -1;
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
@@ -177,7 +177,7 @@ struct raw_follower {
 // SIGTERM, then waits (bounded) for the server to end without reaping it; then the harness reaps
 // it. A server that does not end is killed and the test fails.
 int stop_bounded(server_harness& s, std::chrono::seconds bound = 60s) {
-  ::kill(s.pid(), SIGTERM);
+  if (!signal_child(s.pid(), SIGTERM)) return -1;
   bool ended = eventually([&] {
     siginfo_t info{};
     return ::waitid(P_PID, static_cast<id_t>(s.pid()), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0;

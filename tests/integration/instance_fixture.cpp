@@ -19,7 +19,8 @@ std::vector<std::string> event_types(const server_harness& s, const std::string&
   return out;
 }
 
-fixture::fixture() {
+fixture::fixture(const std::function<void(server_harness&)>& before_start) {
+  if (before_start) before_start(s);
   s.start();
   image_file = s.root() / "blank.qcow2";
   run({"qemu-img", "create", "-q", "-f", "qcow2", image_file.string(), "64M"});
@@ -40,7 +41,7 @@ fixture::~fixture() {
     if (!argv.ok() || argv->empty() || argv->front().find("qemu-system") == std::string::npos) continue;
     for (const auto& arg : *argv) {
       if (arg.find(root) != std::string::npos) {
-        ::kill(pid, SIGKILL);
+        (void)kill_qemu(pid);
         break;
       }
     }

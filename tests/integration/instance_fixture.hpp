@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,8 +32,6 @@ platform::process_output run(const std::vector<std::string>& argv);
 // The types of the recorded events of one kind, in order.
 std::vector<std::string> event_types(const server_harness& s, const std::string& kind);
 
-inline bool alive(pid_t pid) { return ::kill(pid, 0) == 0; }
-
 // Waits (bounded) for `pred` on the instance's view; fails the test when it never holds.
 template <class Pred>
 nlohmann::json wait_instance(const server_harness& s, const std::string& name, Pred pred,
@@ -48,7 +47,8 @@ struct fixture {
   server_harness s;
   std::filesystem::path image_file;
 
-  fixture();
+  // `before_start` may set the server's configuration and environment before it starts.
+  explicit fixture(const std::function<void(server_harness&)>& before_start = {});
   // qemu outlives the server by design: a test that failed half-way may leave one; it is killed.
   ~fixture();
   // Registers the image file at `path` as `name` (POST /images with "file") and waits for it.

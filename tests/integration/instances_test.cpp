@@ -112,7 +112,7 @@ TEST(instances_it, start_stop_restart_crash_and_remove_a_real_qemu) {
   EXPECT_FALSE(alive(again.body["pid"]));
 
   // kill -9 behind kaso's back: noticed at once and recorded as a crash.
-  ASSERT_EQ(::kill(second, SIGKILL), 0);
+  ASSERT_TRUE(kill_qemu(second));
   auto crashed = wait_instance(f.s, "vm1", [](const nlohmann::json& i) { return i["state"] == "crashed"; });
   EXPECT_EQ(crashed["exit"]["signal"], 9);
   EXPECT_EQ(event_types(f.s, "instance").back(), "instance.crashed");
@@ -151,7 +151,7 @@ TEST(instances_it, qemu_outlives_a_killed_server_and_is_readopted) {
   ASSERT_GT(second, 0);
   f.s.kill9();
   EXPECT_TRUE(alive(first)) << "qemu outlives the server";
-  ASSERT_EQ(::kill(second, SIGKILL), 0);
+  ASSERT_TRUE(kill_qemu(second));
   f.s.start();
   auto vm1 = f.s.get_json("/api/v1/instances/vm1");
   EXPECT_EQ(vm1["state"], "running");

@@ -59,12 +59,17 @@ bool has(const std::vector<std::string>& types, const std::string& type) {
 pid_t start(fixture& f, const std::string& name) {
   auto started = call(f.s, "POST", "/api/v1/instances/" + name + "/start");
   EXPECT_EQ(started.status, 200) << started.body.dump();
-  return started.body.value("pid", 0);
+  pid_t pid = started.body.value("pid", 0);
+  EXPECT_GT(pid, 0) << "no qemu pid for " << name;
+  return pid;
 }
 
 // Kills qemu with SIGKILL and waits until the supervisor runs a new one; returns its pid.
 pid_t kill_and_wait_for_restart(fixture& f, const std::string& name, pid_t pid) {
-  EXPECT_EQ(::kill(pid, SIGKILL), 0);
+  if (!kill_qemu(pid)) {
+    ADD_FAILURE() << "qemu " << pid << " of " << name << " could not be killed";
+    return 0;
+  }
   auto again = wait_instance(f.s, name, [pid](const nlohmann::json& i) { return i["state"] == "running" && i["pid"] != pid; });
   return again.value("pid", 0);
 }
@@ -100,7 +105,7 @@ TEST(supervision_it, a_crash_loop_ends_in_failed_and_a_user_start_clears_it) {
   auto vm = f.create("loop", {{"restart_limit", 2}, {"restart_window", 600}, {"restart_backoff_ms", 0}});
   pid_t pid = start(f, "loop");
   for (int k = 0; k < 2; ++k) pid = kill_and_wait_for_restart(f, "loop", pid);
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  ASSERT_TRUE(kill_qemu(pid));
   auto failed = wait_instance(f.s, "loop", [](const nlohmann::json& i) { return i["state"] == "failed"; });
   EXPECT_NE(failed["message"].get<std::string>().find("gave up after 2 restarts within 600 s"), std::string::npos)
       << failed["message"];
@@ -168,7 +173,7 @@ TEST(supervision_it, a_stop_cancels_a_scheduled_restart) {
   fixture f;
   auto vm = f.create("slow", {{"restart_backoff_ms", 600000}, {"restart_backoff_max_ms", 600000}});
   pid_t pid = start(f, "slow");
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  ASSERT_TRUE(kill_qemu(pid));
   auto restarting = wait_instance(f.s, "slow", [](const nlohmann::json& i) { return i["state"] == "restarting"; });
   EXPECT_FALSE(restarting["restart"]["due"].is_null());
   auto stopped = call(f.s, "POST", "/api/v1/instances/slow/stop");
@@ -178,7 +183,7 @@ TEST(supervision_it, a_stop_cancels_a_scheduled_restart) {
   // A restart that was due when the server stopped is scheduled again at its start.
   f.create("later", {{"restart_backoff_ms", 1000}});
   pid_t later = start(f, "later");
-  ASSERT_EQ(::kill(later, SIGKILL), 0);
+  ASSERT_TRUE(kill_qemu(later));
   wait_instance(f.s, "later", [](const nlohmann::json& i) { return i["state"] == "restarting"; });
   f.s.kill9();
   f.s.start();

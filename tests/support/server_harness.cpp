@@ -17,6 +17,8 @@
 
 #include <gtest/gtest.h>
 
+#include "platform/signals.hpp"
+
 namespace kaso::testing {
 namespace {
 
@@ -76,6 +78,10 @@ void server_harness::write_config(const nlohmann::json& config) {
   std::ofstream(config_file()) << config.dump();
 }
 
+void server_harness::set_env(std::string name, std::string value) {
+  env_.emplace_back(std::move(name), std::move(value));
+}
+
 void server_harness::start() {
   ASSERT_LT(pid_, 0) << "already started";
   std::error_code ec;
@@ -83,14 +89,26 @@ void server_harness::start() {
   std::string log_file = (dir_.path / "server.log").string();
   std::string config = (dir_.path / "kaso.json").string();
   std::string path = state_path().string();
+  // The environment, made before the fork: ours with env_ laid over it.
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string entry = *e;
+    bool replaced = false;
+    for (const auto& [name, value] : env_) replaced = replaced || entry.rfind(name + "=", 0) == 0;
+    if (!replaced) env.push_back(std::move(entry));
+  }
+  for (const auto& [name, value] : env_) env.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (auto& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   pid_ = fork();
   ASSERT_GE(pid_, 0);
   if (pid_ == 0) {
     int fd = open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     dup2(fd, 1);
     dup2(fd, 2);
-    execl(KASO_SERVER_BIN, "kaso-server", "-c", config.c_str(), "-p", path.c_str(), "--log-level",
-          "debug", static_cast<char*>(nullptr));
+    execle(KASO_SERVER_BIN, "kaso-server", "-c", config.c_str(), "-p", path.c_str(), "--log-level",
+           "debug", static_cast<char*>(nullptr), envp.data());
     _exit(127);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -107,7 +125,7 @@ void server_harness::start() {
 
 int server_harness::stop() {
   if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
+  if (!signal_child(pid_, SIGTERM)) return -1;
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
@@ -116,7 +134,7 @@ int server_harness::stop() {
 
 void server_harness::kill9() {
   if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
+  if (!signal_child(pid_, SIGKILL)) return;
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
@@ -184,5 +202,19 @@ std::filesystem::path make_ssh_key(const std::filesystem::path& dir, const std::
   EXPECT_TRUE(r.ok() && r->succeeded()) << "ssh-keygen failed";
   return key.string() + ".pub";
 }
+
+::testing::AssertionResult kill_qemu(pid_t pid, int sig) {
+  auto sent = platform::signal_program(pid, sig, "qemu-system");
+  if (sent.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << sent.error().message();
+}
+
+::testing::AssertionResult signal_child(pid_t pid, int sig) {
+  auto sent = platform::signal_process(pid, sig);
+  if (sent.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << sent.error().message();
+}
+
+bool alive(pid_t pid) { return platform::process_exists(pid); }
 
 }  // namespace kaso::testing

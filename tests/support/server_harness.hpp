@@ -5,6 +5,7 @@
 // post-mortem.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -50,6 +52,9 @@ class server_harness {
   void write_config(const nlohmann::json& config);
   std::filesystem::path config_file() const { return dir_.path / "kaso.json"; }
 
+  // Sets `name` to `value` in the environment of the servers start() starts from now on.
+  void set_env(std::string name, std::string value);
+
   // Starts kaso-server on `root()` and waits (bounded) until its socket accepts connections.
   void start();
   // SIGTERM and wait for a clean exit; returns the exit status.
@@ -82,7 +87,16 @@ class server_harness {
  private:
   temp_dir dir_;
   pid_t pid_ = -1;
+  std::vector<std::pair<std::string, std::string>> env_;
 };
+
+// Sends `sig` to the qemu at `pid`: fails (sending nothing) when pid <= 0 or when the pid runs
+// anything but a qemu-system binary. Every test that signals a qemu goes through here (issue #14).
+::testing::AssertionResult kill_qemu(pid_t pid, int sig = SIGKILL);
+// Sends `sig` to the process `pid` that the test itself started: fails for pid <= 0.
+::testing::AssertionResult signal_child(pid_t pid, int sig);
+// True when `pid` > 0 and a process with that pid exists.
+bool alive(pid_t pid);
 
 // Writes a fresh ed25519 key pair with ssh-keygen; returns the path of the public key.
 std::filesystem::path make_ssh_key(const std::filesystem::path& dir, const std::string& name);

@@ -1,6 +1,7 @@
 // raw_terminal on a real pseudo-terminal: raw while it lives, the old mode back after, and back
 // too when a signal ends the process (a child takes the SIGTERM; the parent reads the mode).
 #include "cli/instance/raw_terminal.hpp"
+#include "platform/signals.hpp"
 
 #include <gtest/gtest.h>
 #include <fcntl.h>
@@ -50,7 +51,7 @@ struct child_guard {
   pid_t pid;
   ~child_guard() {
     if (pid <= 0) return;
-    ::kill(pid, SIGKILL);
+    (void)platform::signal_process(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
   }
 };
@@ -97,7 +98,7 @@ TEST(raw_terminal, a_sigterm_restores_the_mode_before_the_process_dies_of_it) {
   ASSERT_EQ(::read(ready_read.get(), &byte, 1), 1);
   EXPECT_TRUE(is_raw(mode_of(terminal.slave.get())));
 
-  ASSERT_EQ(::kill(child, SIGTERM), 0);
+  ASSERT_TRUE(platform::signal_process(child, SIGTERM).ok());
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   guard.pid = 0;

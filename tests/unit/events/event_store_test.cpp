@@ -1,6 +1,7 @@
 // The event store: append, read back, reopen, group commit, subscribers, and a writer killed in the
 // middle of appending leaves a gapless, readable log.
 #include "events/event_store.hpp"
+#include "platform/signals.hpp"
 
 #include <csignal>
 #include <sys/wait.h>
@@ -163,7 +164,7 @@ TEST(event_store, a_writer_killed_mid_append_leaves_a_gapless_readable_log) {
   close(ready[1]);
   char c;
   ASSERT_EQ(read(ready[0], &c, 1), 1);  // the child has appended 20 batches and is still going
-  kill(child, SIGKILL);
+  ASSERT_TRUE(platform::signal_process(child, SIGKILL).ok());
   int st = 0;
   waitpid(child, &st, 0);
   ASSERT_TRUE(WIFSIGNALED(st));

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "platform/child_process.hpp"
+#include "platform/signals.hpp"
 
 namespace kaso::platform {
 
@@ -49,7 +50,7 @@ class reaper {
   explicit reaper(process_handle& process) : process_(process) {}
   ~reaper() {
     if (!process_.valid() || poll_exit(process_)) return;
-    ::kill(-process_.pid(), SIGKILL);
+    (void)signal_group(process_.pid(), SIGKILL);
     (void)send_signal(process_, SIGKILL);
     (void)wait_exit(process_, std::chrono::seconds{10});
   }

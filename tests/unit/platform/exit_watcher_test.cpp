@@ -1,6 +1,7 @@
 // Tests of exit_watcher with real processes: the callback fires once, from the watcher's thread,
 // with the right status; never after stop(); and the handle comes back through release().
 #include "platform/exit_watcher.hpp"
+#include "platform/signals.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -61,7 +62,7 @@ TEST(exit_watcher, reports_a_kill_once_from_its_thread) {
   ASSERT_TRUE(watcher.ok()) << watcher.error().to_string();
   EXPECT_FALSE(child->valid());  // ownership moved
 
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);  // unreaped until the watcher reaps it: the pid is ours
+  ASSERT_TRUE(signal_process(pid, SIGKILL).ok());  // unreaped until the watcher reaps it: the pid is ours
   ASSERT_TRUE(seen.wait_for_one(10s));
   (*watcher)->stop();
   EXPECT_TRUE((*watcher)->fired());
@@ -119,7 +120,7 @@ TEST(exit_watcher, destructor_stops_without_calling_back) {
     auto watcher = exit_watcher::start(std::move(*child), seen.callback());
     ASSERT_TRUE(watcher.ok()) << watcher.error().to_string();
   }
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);  // still our unreaped child: the pid cannot have moved on
+  ASSERT_TRUE(signal_process(pid, SIGKILL).ok());  // still our unreaped child: the pid cannot have moved on
   int wstatus = 0;
   ASSERT_EQ(::waitpid(pid, &wstatus, 0), pid);
   EXPECT_TRUE(WIFSIGNALED(wstatus));
@@ -137,7 +138,7 @@ TEST(exit_watcher, reports_an_adopted_process_with_unknown_status) {
   recorder seen;
   auto watcher = exit_watcher::start(std::move(*adopted), seen.callback());
   ASSERT_TRUE(watcher.ok()) << watcher.error().to_string();
-  ASSERT_EQ(::kill(orphan, SIGKILL), 0);
+  ASSERT_TRUE(signal_process(orphan, SIGKILL).ok());
   ASSERT_TRUE(seen.wait_for_one(10s));
   watcher->reset();
   ASSERT_EQ(seen.statuses().size(), 1u);

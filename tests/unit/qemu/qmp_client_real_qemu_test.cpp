@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "qemu/command_line.hpp"
+#include "platform/signals.hpp"
 #include "qemu/qmp_client.hpp"
 #include "qemu/shell_script.hpp"
 #include "temp_dir.hpp"
@@ -69,7 +70,7 @@ class child_process {
   }
   ~child_process() {
     if (pid_ > 0 && !status_) {
-      ::kill(pid_, SIGKILL);
+      (void)platform::signal_process(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
   }

@@ -2,6 +2,7 @@
 // which ignores ACPI power buttons), plus exit_watcher on a qemu. ~0.2 s per qemu. Skipped when
 // qemu-system-x86_64 is not installed. No network: -nic none.
 #include "qemu/vm_process.hpp"
+#include "platform/signals.hpp"
 
 #include <dirent.h>
 #include <signal.h>
@@ -168,7 +169,7 @@ TEST_F(vm_process_real_qemu, graceful_stop_falls_back_to_quit_when_acpi_is_ignor
   ASSERT_TRUE(stopped.ok()) << stopped.error().to_string();
   EXPECT_EQ(stopped->ended_by, stop_step::quit);
   EXPECT_EQ(stopped->status, (exit_status{true, 0, 0, true}));
-  EXPECT_EQ(::kill(vm->process.pid(), 0), -1);  // gone and reaped
+  EXPECT_FALSE(platform::process_exists(vm->process.pid()));  // gone and reaped
   EXPECT_TRUE(nothing_left_running(dir_.path()));
 }
 
@@ -197,7 +198,7 @@ TEST_F(vm_process_real_qemu, exit_watcher_sees_sigkill_of_qemu) {
     changed.notify_all();
   });
   ASSERT_TRUE(watcher.ok()) << watcher.error().to_string();
-  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  ASSERT_TRUE(platform::signal_program(pid, SIGKILL, "qemu-system").ok());
   {
     std::unique_lock lock{mutex};
     ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return !seen.empty(); }));

@@ -1,0 +1,102 @@
+// signals (issue #14): no pid <= 0 ever reaches kill(2), a pid running another program is not
+// signalled, and no file in the tree calls kill( except signals.cpp.
+#include "platform/signals.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace kaso::platform {
+namespace {
+
+// A child that sleeps until killed; reaped by the destructor.
+struct sleeper {
+  pid_t pid = ::fork();
+  sleeper() {
+    if (pid == 0) {
+      ::execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+  }
+  ~sleeper() {
+    if (pid > 0) {
+      (void)signal_process(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+TEST(signals, pids_that_name_groups_are_refused) {
+  for (pid_t pid : {0, -1, -2, -12345}) {
+    auto s = signal_process(pid, 0);
+    ASSERT_FALSE(s.ok()) << pid;
+    EXPECT_EQ(s.error().code(), errc::invalid_argument) << pid;
+    EXPECT_EQ(signal_program(pid, 0, "qemu-system").error().code(), errc::invalid_argument) << pid;
+    EXPECT_FALSE(process_exists(pid)) << pid;
+  }
+  for (pid_t pgid : {1, 0, -1}) EXPECT_EQ(signal_group(pgid, 0).error().code(), errc::invalid_argument) << pgid;
+}
+
+TEST(signals, a_pid_running_another_program_is_not_signalled) {
+  sleeper child;
+  ASSERT_GT(child.pid, 0);
+  // Wait until the child runs sleep (before the exec its cmdline is the test's own).
+  for (int k = 0; k < 2000; ++k) {
+    std::ifstream in("/proc/" + std::to_string(child.pid) + "/cmdline");
+    std::string argv0;
+    std::getline(in, argv0, '\0');
+    if (argv0.find("sleep") != std::string::npos) break;
+    ::usleep(1000);
+  }
+  auto refused = signal_program(child.pid, SIGKILL, "qemu-system");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), errc::conflict);
+  EXPECT_TRUE(process_exists(child.pid)) << "still running";
+  ASSERT_TRUE(signal_program(child.pid, SIGKILL, "sleep").ok());
+  int status = 0;
+  ASSERT_EQ(::waitpid(child.pid, &status, 0), child.pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  child.pid = -1;
+}
+
+TEST(signals, an_ended_process_is_not_found) {
+  pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ASSERT_GT(pid, 0);
+  ::waitpid(pid, nullptr, 0);
+  EXPECT_EQ(signal_process(pid, 0).error().code(), errc::not_found);
+}
+
+// Every kill( in the sources goes through signals.cpp, which refuses pids <= 0 (issue #14: a test
+// that killed pid 0 ended its own CI run).
+TEST(signals, issue_14_no_raw_kill_in_the_tree) {
+  const std::filesystem::path root = KASO_SOURCE_DIR;
+  const std::regex raw_kill(R"((^|[^A-Za-z0-9_.>])kill\s*\()");
+  std::vector<std::string> found;
+  for (const char* dir : {"src", "tests", "bench", "tools", "fuzz"}) {
+    if (!std::filesystem::exists(root / dir)) continue;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root / dir)) {
+      const auto ext = entry.path().extension();
+      if (!entry.is_regular_file() || (ext != ".cpp" && ext != ".hpp" && ext != ".h" && ext != ".c")) continue;
+      if (entry.path().filename() == "signals.cpp" && entry.path().parent_path().filename() == "platform") continue;
+      std::ifstream in(entry.path());
+      std::string line;
+      for (int n = 1; std::getline(in, line); ++n) {
+        auto code = line.substr(0, line.find("//"));
+        if (std::regex_search(code, raw_kill)) found.push_back(entry.path().string() + ":" + std::to_string(n));
+      }
+    }
+  }
+  EXPECT_TRUE(found.empty()) << "calls of kill outside platform/signals.cpp: " << testing::PrintToString(found);
+}
+
+}  // namespace
+}  // namespace kaso::platform
