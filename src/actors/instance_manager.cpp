@@ -4,6 +4,7 @@
 
 #include "actors/instance_manager_state.hpp"
 #include "actors/vm_actor.hpp"
+#include "qemu/accelerator.hpp"
 #include "qemu/command_line.hpp"
 #include "vm/machine.hpp"
 #include "vm/provision.hpp"
@@ -67,9 +68,13 @@ void launch(manager_actor* self, std::uint64_t id, vm_launch l, then_fn then) {
           [self, id, then](const caf::error& e) {
             self->state.vms.erase(id);
             auto why = from_caf(e);
+            // A qemu that died under KVM: say what to do about it (issue #14).
+            auto hint = qemu::kvm_start_failure_hint(self->state.settings.platform.accel, why.message());
+            if (!hint.empty()) why = error(why.code(), why.message() + "\n" + hint);
             spdlog::warn("instance {} did not start: {}", id, why.message());
             self->state.pipeline->submit_then(self, domain::mark_start_failed{id, why.message(), now_us()},
-                                              origin("supervisor"), [then, id, e](outcome&) { then(e, id); });
+                                              origin("supervisor"),
+                                              [then, id, e = caf_error(why)](outcome&) { then(e, id); });
           });
 }
 

@@ -193,11 +193,19 @@ constexpr auto members(of<machines>) {
   return std::tuple{member{"networks", &machines::networks}, member{"instances", &machines::instances}};
 }
 
+constexpr auto members(of<host>) {
+  return std::tuple{member{"accelerator", &host::accelerator},
+                    member{"accelerator_reason", &host::accelerator_reason},
+                    member{"version", &host::version},
+                    member{"modified_us", &host::modified_us}};
+}
+
 constexpr auto members(of<state>) {
   return std::tuple{member{"last_seq", &state::last_seq},
                     member{"identities", &state::identities},
                     member{"images", &state::images},
-                    member{"machines", &state::machines}};
+                    member{"machines", &state::machines},
+                    member{"host", &state::host}};
 }
 
 // The number of members of an aggregate: the most initializers `T{...}` accepts (the technique

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/host.hpp"
 #include "domain/identity.hpp"
 #include "domain/image.hpp"
 #include "domain/instance.hpp"
@@ -17,6 +18,7 @@ struct state {
   domain::identities identities;
   domain::images images;
   domain::machines machines;  // networks and instances
+  domain::host host;          // facts about the machine the server runs on
   friend bool operator==(const state&, const state&) = default;
 };
 

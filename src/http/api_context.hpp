@@ -22,6 +22,8 @@ struct server_info {
   std::string owning_user;
   std::string path;
   long pid = 0;
+  std::string accelerator;         // what every VM gets: kvm, hvf or tcg
+  std::string accelerator_reason;  // why, one line
 };
 
 struct api_context {

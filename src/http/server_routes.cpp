@@ -40,7 +40,9 @@ std::vector<route> server_routes(const api_context& ctx) {
                      {"effective_user", ctx.info.effective_user},
                      {"owning_user", ctx.info.owning_user},
                      {"path", ctx.info.path},
-                     {"pid", ctx.info.pid}});
+                     {"pid", ctx.info.pid},
+                     {"accelerator", ctx.info.accelerator},
+                     {"accelerator_reason", ctx.info.accelerator_reason}});
        }},
       {"GET", "/api/v1/openapi.json",
        [](const request_context&, httplib::Response& res) {

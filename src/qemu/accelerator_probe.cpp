@@ -1,4 +1,4 @@
-// kvm_usable: the host probe behind pick_accelerator (see accelerator.hpp). On a host without
+// kvm_usable: the host probe behind choose_accelerator (see accelerator.hpp). On a host without
 // /dev/kvm (macOS) it simply answers false.
 #include <fcntl.h>
 #include <unistd.h>

@@ -7,6 +7,7 @@
 #include "platform/host_network.hpp"
 #include "qemu/accelerator.hpp"
 #include "util/byte_size.hpp"
+#include "vm/kvm_probe.hpp"
 #include "vm/vm_platform.hpp"
 
 namespace kaso::server {
@@ -36,30 +37,25 @@ domain::host_network_defaults network_defaults(const config& cfg) {
 
 }  // namespace
 
-result<actors::instance_settings> machine_settings(const config& cfg) {
+result<qemu::accelerator_choice> choose_accelerator(const config& cfg, const vm::vm_platform& platform) {
+  qemu::accelerator_host host{platform.os, platform.arch, platform.arch,
+                              platform.os == qemu::host_os::linux && qemu::kvm_usable()};
+  auto choice = qemu::choose_accelerator(cfg.accelerator, host, [&] { return vm::probe_kvm(platform); });
+  if (!choice.ok()) return choice;
+  if (choice->accel == qemu::accelerator::tcg && cfg.accelerator == "auto") {
+    spdlog::warn("Accelerator tcg, no hardware acceleration (VMs run much slower): {}", choice->reason);
+  } else {
+    spdlog::info("Accelerator {}: {}", qemu::to_string(choice->accel), choice->reason);
+  }
+  return choice;
+}
+
+result<actors::instance_settings> machine_settings(const config& cfg, vm::vm_platform platform,
+                                                   const qemu::accelerator_choice& accel) {
   actors::instance_settings s;
   s.instances_dir = cfg.instances_path();
-  s.platform = vm::probe_host_platform();
-  // The configuration may choose: a host whose /dev/kvm opens but cannot run a guest's kernel
-  // (some nested virtualisation does that) needs "tcg".
-  const auto& wanted = cfg.accelerator;
-  if (wanted == "tcg") {
-    s.platform.accel = qemu::accelerator::tcg;
-  } else if (wanted == "kvm") {
-    if (s.platform.os != qemu::host_os::linux || !qemu::kvm_usable()) {
-      return error::invalid_argument("accelerator \"kvm\" is configured, but /dev/kvm is not usable here");
-    }
-    s.platform.accel = qemu::accelerator::kvm;
-  } else if (wanted == "hvf") {
-    if (s.platform.os != qemu::host_os::macos) return error::invalid_argument("accelerator \"hvf\" needs macOS");
-    s.platform.accel = qemu::accelerator::hvf;
-  } else if (wanted != "auto") {
-    return error::invalid_argument("accelerator must be auto, kvm, hvf or tcg, not '" + wanted + "'");
-  }
-  spdlog::info("Accelerator {} (configured: {})", qemu::to_string(s.platform.accel), wanted);
-  if (s.platform.accel == qemu::accelerator::tcg && wanted == "auto") {
-    spdlog::warn("No hardware acceleration (/dev/kvm is not usable): VMs run under TCG, much slower");
-  }
+  s.platform = std::move(platform);
+  s.platform.accel = accel.accel;
   s.network_defaults = network_defaults(cfg);
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
   long pages = ::sysconf(_SC_PHYS_PAGES);

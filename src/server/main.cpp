@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 
 #include <cxxopts.hpp>
@@ -29,6 +30,7 @@
 #include "images/catalogue.hpp"
 #include "server/machine_settings.hpp"
 #include "server/owning_user.hpp"
+#include "vm/vm_platform.hpp"
 
 namespace {
 
@@ -126,6 +128,16 @@ kaso::result<domain::rebuilt> fold_log(const events::event_store& store, const s
   return folded;
 }
 
+// host.accelerator_chosen when the choice differs from the last one recorded (the first start too).
+kaso::status record_accelerator(events::event_store& store, const domain::host& last,
+                                const qemu::accelerator_choice& choice, const std::string& configured) {
+  auto events = domain::accelerator_events(last, std::string(qemu::to_string(choice.accel)), choice.reason, configured);
+  if (events.empty()) return kaso::ok_status();
+  auto appended = store.append(std::move(events));
+  if (!appended.ok()) return appended.error();
+  return kaso::ok_status();
+}
+
 domain::checkpointer::settings checkpoint_settings() {
   domain::checkpointer::settings s;
   s.on_written = [](std::uint64_t seq) { spdlog::debug("Checkpoint written at event {}", seq); };
@@ -169,6 +181,11 @@ int run(const options& opts) {
   std::filesystem::create_directories(cfg.path, ec);
   if (ec) return fail("cannot create " + cfg.path.string() + ": " + ec.message());
 
+  // Under "auto" the accelerator is decided by a probe machine (issue #14): it runs on a thread of
+  // its own while the log is opened and folded.
+  const auto platform = vm::probe_host_platform();
+  auto accelerator = std::async(std::launch::async, [&cfg, &platform] { return server::choose_accelerator(cfg, platform); });
+
   auto store = events::event_store::open(cfg.events_path(), events::event_store::mode::read_write);
   if (!store.ok()) return fail(store.error().message());
   auto folded = fold_log(**store, cfg.events_path());
@@ -178,10 +195,15 @@ int run(const options& opts) {
                                               : images::load_catalogue(cfg.catalogue_file);
   if (!catalogue.ok()) return fail("image catalogue: " + catalogue.error().message());
   if (cfg.path.empty()) return fail("configuration: 'path' must not be empty");
-  auto machines = server::machine_settings(cfg);
+  auto accel = accelerator.get();
+  if (!accel.ok()) return fail(accel.error().message());
+  auto machines = server::machine_settings(cfg, platform, *accel);
   if (!machines.ok()) return fail(machines.error().message());
 
   domain::checkpointer checkpoints(**store, folded.value(), checkpoint_settings());
+  if (auto s = record_accelerator(**store, folded->state.host, *accel, cfg.accelerator); !s.ok()) {
+    return fail(s.error().message());
+  }
   int exit_code = 0;
   {
     caf::actor_system_config actor_cfg;
@@ -196,7 +218,8 @@ int run(const options& opts) {
         sys, **store, {cfg.images_path(), std::move(catalogue.value()), host_arch()}, std::move(machines.value()),
         std::move(folded->state));
     http::api_server api({&sys, supervisor, store->get(),
-                          {KASO_VERSION, effective.name, owner.name, cfg.path.string(), static_cast<long>(getpid())}});
+                          {KASO_VERSION, effective.name, owner.name, cfg.path.string(), static_cast<long>(getpid()),
+                           std::string(qemu::to_string(accel->accel)), accel->reason}});
     // The TCP listener (if any) first: once the Unix socket accepts, the server is wholly up.
     kaso::status listening = kaso::ok_status();
     if (cfg.tcp_listener) {

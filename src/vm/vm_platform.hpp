@@ -1,4 +1,4 @@
-// vm_platform: what the host offers every VM, probed once at server start (accelerator, qemu
+// vm_platform: what the host offers every VM, found once at server start (accelerator, qemu
 // binaries, firmware). Plain data; any thread. Passed in, never a global, so tests and golden
 // command lines use any platform they like.
 #pragma once
@@ -19,8 +19,9 @@ struct vm_platform {
   std::string firmware_vars;
 };
 
-// The host's platform: its OS and architecture, KVM where /dev/kvm is usable (HVF on macOS), else
-// TCG; qemu and qemu-img from PATH; edk2 firmware where the distribution puts it.
+// The host's platform: its OS and architecture; qemu and qemu-img from PATH; edk2 firmware where
+// the distribution puts it. `accel` is left tcg: the server sets it from choose_accelerator
+// (qemu/accelerator.hpp), which may run a probe machine.
 vm_platform probe_host_platform();
 
 }  // namespace kaso::vm

@@ -18,6 +18,8 @@ std::unique_ptr<command> make_info() {
             {"Owning User", text_of(s, "owning_user")},
             {"Path", text_of(s, "path")},
             {"PID", text_of(s, "pid")},
+            {"Accelerator", text_of(s, "accelerator")},
+            {"Accelerator Reason", text_of(s, "accelerator_reason")},
         });
       },
   });

@@ -1,10 +1,10 @@
-// The Linux host: KVM where /dev/kvm opens, else TCG (logged by the server); qemu from PATH.
+// The Linux host: its architecture, qemu from PATH, edk2 firmware on aarch64. The accelerator is
+// chosen by the server (qemu::choose_accelerator, with vm::probe_kvm).
 #include <sys/utsname.h>
 
 #include <cstring>
 #include <filesystem>
 
-#include "qemu/accelerator.hpp"
 #include "vm/vm_platform.hpp"
 
 namespace kaso::vm {
@@ -15,7 +15,6 @@ vm_platform probe_host_platform() {
   utsname u{};
   ::uname(&u);
   p.arch = std::strcmp(u.machine, "aarch64") == 0 ? qemu::arch::aarch64 : qemu::arch::x86_64;
-  p.accel = qemu::pick_accelerator(p.os, p.arch, p.arch, qemu::kvm_usable());
   if (p.arch == qemu::arch::aarch64) {
     p.qemu_binary = "qemu-system-aarch64";
     for (const char* code : {"/usr/share/AAVMF/AAVMF_CODE.fd", "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"}) {

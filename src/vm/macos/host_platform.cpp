@@ -3,7 +3,6 @@
 
 #include <cstring>
 
-#include "qemu/accelerator.hpp"
 #include "vm/vm_platform.hpp"
 
 namespace kaso::vm {
@@ -14,7 +13,6 @@ vm_platform probe_host_platform() {
   utsname u{};
   ::uname(&u);
   p.arch = std::strcmp(u.machine, "arm64") == 0 ? qemu::arch::aarch64 : qemu::arch::x86_64;
-  p.accel = qemu::pick_accelerator(p.os, p.arch, p.arch, false);
   if (p.arch == qemu::arch::aarch64) {
     p.qemu_binary = "/opt/homebrew/bin/qemu-system-aarch64";
     p.qemu_img = "/opt/homebrew/bin/qemu-img";

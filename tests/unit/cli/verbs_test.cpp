@@ -280,7 +280,9 @@ TEST_F(verbs, server_info_prints_a_field_view) {
                  {"effective_user", "root"},
                  {"owning_user", "mrmat"},
                  {"path", "/home/mrmat/var/kaso"},
-                 {"pid", 4321}});
+                 {"pid", 4321},
+                 {"accelerator", "tcg"},
+                 {"accelerator_reason", "/dev/kvm cannot be opened"}});
 
   auto r = kaso({"server", "info"});
 
@@ -289,17 +291,18 @@ TEST_F(verbs, server_info_prints_a_field_view) {
   const std::string address = server.address();
   const std::size_t width = std::max<std::size_t>(address.size(), 20);
   auto row = [&](const std::string& field, const std::string& value) {
-    return "│ " + field + std::string(14 - field.size(), ' ') + " │ " + value +
+    return "│ " + field + std::string(18 - field.size(), ' ') + " │ " + value +
            std::string(width - value.size(), ' ') + " │\n";
   };
   std::string dashes;
   for (std::size_t i = 0; i < width + 2; ++i) dashes += "─";
-  const std::string field_dashes = "────────────────";
+  const std::string field_dashes = "────────────────────";
   EXPECT_EQ(r.out, "╭" + field_dashes + "┬" + dashes + "╮\n" + row("Field", "Value") +
                        "├" + field_dashes + "┼" + dashes + "┤\n" + row("Server", address) +
                        row("Version", "0.1.0") + row("Effective User", "root") +
                        row("Owning User", "mrmat") + row("Path", "/home/mrmat/var/kaso") +
-                       row("PID", "4321") + "╰" + field_dashes + "┴" + dashes + "╯\n");
+                       row("PID", "4321") + row("Accelerator", "tcg") +
+                       row("Accelerator Reason", "/dev/kvm cannot be opened") + "╰" + field_dashes + "┴" + dashes + "╯\n");
   EXPECT_EQ(only_request().target, "/api/v1/server");
 }
 
