@@ -13,6 +13,7 @@
 
 #include "domain/ipv4.hpp"
 #include "domain/names.hpp"
+#include "http/body_bounds.hpp"
 
 namespace kaso::guest {
 namespace {
@@ -112,6 +113,10 @@ result<std::unique_ptr<guest_listener>> guest_listener::start(const std::string&
   srv.new_task_queue = [] { return new httplib::ThreadPool(2); };
   srv.set_payload_max_length(max_body);
   srv.set_read_timeout(10, 0);
+  // A guest is not trusted: no body it sends is read unbounded (issue #15).
+  srv.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    return http::refuse_unbounded_body(req, res, "", "text/plain");
+  });
   if (!seed_dir.empty()) {
     srv.Get(R"(/(meta-data|user-data|network-config|vendor-data))", [seed_dir](const httplib::Request& req, httplib::Response& res) {
       std::string name = req.matches[1];

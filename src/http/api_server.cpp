@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "crypto/random.hpp"
+#include "http/body_bounds.hpp"
 #include "http/json_io.hpp"
 
 namespace kaso::http {
@@ -90,9 +91,18 @@ api_server::~api_server() { stop(); }
 
 namespace {
 
+// 411 for a body whose size could not be bounded before reading it (body_bounds.hpp).
+httplib::Server::HandlerResponse bound_body(const httplib::Request& req, httplib::Response& res) {
+  auto why = unbounded_body(req);
+  if (why.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  nlohmann::json body = {{"error", {{"code", "length_required"}, {"message", why}}}};
+  return refuse_unbounded_body(req, res, body.dump(), "application/json");
+}
+
 void install_routes(httplib::Server& server, const api_context& ctx, const std::string& origin) {
   server.new_task_queue = [] { return new httplib::ThreadPool(pool_threads); };
   server.set_payload_max_length(max_body_bytes);
+  server.set_pre_routing_handler(bound_body);
   server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 413) {
@@ -193,8 +203,9 @@ status api_server::listen_tcp(const std::string& host, int port, const std::stri
   install_routes(l->server, ctx_, l->origin);
   l->server.set_pre_routing_handler([expected = "Bearer " + token](const httplib::Request& req,
                                                                    httplib::Response& res) {
+    // The token first: nobody unauthenticated learns anything, not even what a body needs.
     if (crypto::constant_time_equal(req.get_header_value("Authorization"), expected)) {
-      return httplib::Server::HandlerResponse::Unhandled;
+      return bound_body(req, res);
     }
     write_error(res, error(errc::unauthenticated, "a valid bearer token is required on the TCP listener"));
     return httplib::Server::HandlerResponse::Handled;
