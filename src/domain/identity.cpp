@@ -237,4 +237,9 @@ nlohmann::json to_json(const identity& i) {
           {"modified", events::format_time(i.modified_us)}};
 }
 
+void redact_secrets(events::event& e) {
+  if (e.kind != "identity" || !e.payload.is_object()) return;
+  if (auto hash = e.payload.find("password_hash"); hash != e.payload.end()) *hash = redacted_secret;
+}
+
 }  // namespace kaso::domain

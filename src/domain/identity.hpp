@@ -88,4 +88,10 @@ void evolve(identities& state, const events::event& e);
 nlohmann::json to_json(const identity& i);
 std::string_view to_string(identity_kind k);
 
+// An event as shown to a reader of the log (the API's event list and stream, `kaso events`,
+// `kaso-replay events|export`): an identity event's password_hash is replaced by
+// redacted_secret (issue #15: every socket user saw the hashes). Other events are unchanged.
+inline constexpr const char* redacted_secret = "(redacted)";
+void redact_secrets(events::event& e);
+
 }  // namespace kaso::domain

@@ -8,6 +8,7 @@
 //                                    or after TIME (ISO-8601 UTC, 2026-11-30T12:00:00Z)
 //   (nothing)                        from the first event
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <deque>
 #include <limits>
@@ -15,6 +16,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/identity.hpp"
 #include "events/codec.hpp"
 #include "events/event_store.hpp"
 #include "http/api_context.hpp"
@@ -88,6 +90,28 @@ result<std::uint64_t> start_of_last(const events::event_store& store, const even
   return last.empty() ? from : last.front();
 }
 
+// The most events one answer holds (issue #15: limit=100000000 from 20 clients took the server
+// to 2 GB); a client pages with since.
+constexpr std::uint64_t max_events_per_answer = 10000;
+
+// The aggregate kinds the log holds (doc/event-log.md).
+constexpr std::array<std::string_view, 6> known_kinds = {"identity", "image", "task", "network", "instance", "host"};
+
+status check_bounds(const std::optional<std::uint64_t>& n, const char* key) {
+  if (n && *n > max_events_per_answer) {
+    return error::invalid_argument(std::string("'") + key + "' is at most " + std::to_string(max_events_per_answer) +
+                                   ": page through the log with 'since'");
+  }
+  return ok_status();
+}
+
+status check_kind(const std::string& kind) {
+  if (kind.empty() || std::find(known_kinds.begin(), known_kinds.end(), kind) != known_kinds.end()) return ok_status();
+  std::string names;
+  for (auto k : known_kinds) names += (names.empty() ? "" : ", ") + std::string(k);
+  return error::invalid_argument("'kind' must be one of " + names + ", not '" + kind + "'");
+}
+
 struct query {
   event_filter filter;
   std::uint64_t from = 1;
@@ -106,6 +130,7 @@ result<bool> follow_param(const httplib::Request& req) {
 result<query> parse_query(const httplib::Request& req, const events::event_store& store) {
   query q;
   q.filter = {req.get_param_value("kind"), req.get_param_value("id")};
+  if (auto s = check_kind(q.filter.kind); !s.ok()) return s.error();
   auto follow = follow_param(req);
   if (!follow.ok()) return follow.error();
   q.follow = follow.value();
@@ -113,6 +138,10 @@ result<query> parse_query(const httplib::Request& req, const events::event_store
   auto last = number_param(req, "last");
   if (!limit.ok()) return limit.error();
   if (!last.ok()) return last.error();
+  // A followed stream is written in chunks as it is read (event_stream.hpp): only a list is one
+  // answer in memory.
+  if (auto s = check_bounds(limit.value(), "limit"); !s.ok()) return s.error();
+  if (auto s = q.follow ? ok_status() : check_bounds(last.value(), "last"); !s.ok()) return s.error();
   if (last.value() && limit.value()) return error::invalid_argument("'last' and 'limit' cannot be combined");
   if (q.follow && limit.value()) return error::invalid_argument("'limit' does not apply to a followed stream");
   if (q.follow && req.has_header("Last-Event-ID")) {  // a client resuming: since and last are done
@@ -130,7 +159,7 @@ result<query> parse_query(const httplib::Request& req, const events::event_store
     q.from = start.value();
     q.limit = *last.value();
   } else {
-    q.limit = limit.value().value_or(10000);
+    q.limit = limit.value().value_or(max_events_per_answer);
   }
   return q;
 }
@@ -141,7 +170,9 @@ void list(const events::event_store& store, const query& q, httplib::Response& r
   auto s = store.read(q.from, [&](const events::event& e) {
     if (left == 0) return false;
     if (q.filter.matches(e)) {
-      out.push_back(events::to_json(e));
+      auto shown = e;
+      domain::redact_secrets(shown);
+      out.push_back(events::to_json(shown));
       --left;
     }
     return true;

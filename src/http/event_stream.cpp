@@ -6,12 +6,23 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/identity.hpp"
 #include "events/codec.hpp"
 #include "events/event_store.hpp"
 
 namespace kaso::http {
 
 using batch_ptr = std::shared_ptr<const std::vector<events::event>>;
+
+namespace {
+
+// One event as a reader sees it: secrets redacted (issue #15), one line of JSON.
+std::string shown_line(events::event e) {
+  domain::redact_secrets(e);
+  return events::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 // Batches of the writer thread waiting for one follower. Guarded by its own mutex.
 struct event_streams::mailbox {
@@ -186,7 +197,7 @@ bool event_follower::catch_up(const writer& write) {
     ++visited;
     covered_ = e.seq;
     if (filter_.matches(e)) {
-      auto line = events::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      auto line = shown_line(e);
       if (!(written = write(sse_event(e.seq, line)))) return false;
       last_id_ = e.seq;
     }
@@ -223,7 +234,7 @@ bool event_follower::live(const writer& write) {
       if (e.seq <= covered_) continue;
       covered_ = e.seq;
       if (!filter_.matches(e)) continue;
-      auto line = events::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      auto line = shown_line(e);
       if (!write(sse_event(e.seq, line))) return false;
       last_id_ = e.seq;
     }

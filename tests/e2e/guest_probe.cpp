@@ -75,14 +75,22 @@ std::string accelerator_for(const fs::path& image, const fs::path& workdir, std:
     text << in.rdbuf();
     return text.str().find("Linux version") != std::string::npos || text.str().find("systemd") != std::string::npos;
   };
-  bool booted = poll_until(bound, std::chrono::milliseconds(200), kernel_spoke);
+  // A qemu that KVM aborts at once (the server's own probe sees that too) ends the wait early.
+  bool ended = false;
+  bool booted = poll_until(bound, std::chrono::milliseconds(200), [&] {
+    if (kernel_spoke()) return true;
+    ended = platform::poll_exit(*qemu).has_value();
+    return ended;
+  }) && !ended;
   (void)platform::send_signal(*qemu, SIGKILL);
   (void)platform::wait_exit(*qemu, std::chrono::seconds(10));
   std::error_code ignored;
   fs::remove(overlay, ignored);
   if (booted) return "auto";
-  note = "/dev/kvm opens, but the guest's kernel printed nothing within " + std::to_string(bound.count()) +
-         " s under KVM (broken nested virtualisation): the guests of this test run under TCG";
+  note = ended ? "/dev/kvm opens, but qemu ended at once under KVM (broken nested virtualisation): the guests of "
+                 "this test run under TCG"
+               : "/dev/kvm opens, but the guest's kernel printed nothing within " + std::to_string(bound.count()) +
+                     " s under KVM (broken nested virtualisation): the guests of this test run under TCG";
   return "tcg";
 }
 

@@ -8,6 +8,8 @@
 //   (state and diff start from the latest checkpoint at or before the point; --no-checkpoint
 //   folds from the first event)
 //   export                     writes the log as JSON Lines to stdout
+//   (events and export print identities' password hashes as "(redacted)"; --with-secrets prints
+//   them, for a backup to import)
 //   import FILE --into DIR     writes JSON Lines into a new event log
 // Thin: the fold, the codec and the store are the server's own.
 #include <charconv>
@@ -16,6 +18,7 @@
 
 #include <cxxopts.hpp>
 
+#include "domain/identity.hpp"
 #include "domain/rebuild.hpp"
 #include "domain/snapshot.hpp"
 #include "events/codec.hpp"
@@ -105,8 +108,9 @@ int check(const events::event_store& store) {
 
 // `since`: a sequence number (events from it on) or an ISO-8601 UTC time (events recorded then or
 // later), as `kaso events tail --since` takes it.
+// Secrets (identities' password hashes) are redacted unless `with_secrets` (issue #15).
 int print_events(const events::event_store& store, const std::string& since, const std::string& kind,
-                 const std::string& id) {
+                 const std::string& id, bool with_secrets) {
   std::uint64_t from = 1;
   std::int64_t from_time_us = 0;
   if (!since.empty() && since.find_first_not_of("0123456789") == std::string::npos) {
@@ -120,7 +124,9 @@ int print_events(const events::event_store& store, const std::string& since, con
   }
   auto s = store.read(from, [&](const events::event& e) {
     if (e.time_us >= from_time_us && (kind.empty() || e.kind == kind) && (id.empty() || e.id == id)) {
-      std::cout << events::to_json(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      auto shown = e;
+      if (!with_secrets) domain::redact_secrets(shown);
+      std::cout << events::to_json(shown).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     }
     return true;
   }, [](std::uint64_t seq, const error& e) { std::cerr << "skipped event " << seq << ": " << e.message() << "\n"; });
@@ -190,6 +196,7 @@ int main(int argc, char** argv) {
       ("to", "Second point (diff)", cxxopts::value<std::string>()->default_value(""))
       ("into", "New event log directory (import)", cxxopts::value<std::string>()->default_value(""))
       ("no-checkpoint", "Fold from the first event, ignoring checkpoints (state, diff)")
+      ("with-secrets", "Print identities' password hashes instead of (redacted) (events, export: for a backup to import)")
       ("h,help", "Print this help");
   spec.parse_positional({"command", "file"});
   spec.positional_help("COMMAND [FILE]");
@@ -206,8 +213,12 @@ int main(int argc, char** argv) {
     auto store = events::event_store::open(o["log"].as<std::string>(), events::event_store::mode::read_only);
     if (!store.ok()) return fail(store.error().message());
     if (command == "check") return check(**store);
-    if (command == "events") return print_events(**store, o["since"].as<std::string>(), o["kind"].as<std::string>(), o["id"].as<std::string>());
-    if (command == "export") return print_events(**store, "1", "", "");
+    const bool with_secrets = o.count("with-secrets") != 0;
+    if (command == "events") {
+      return print_events(**store, o["since"].as<std::string>(), o["kind"].as<std::string>(), o["id"].as<std::string>(),
+                          with_secrets);
+    }
+    if (command == "export") return print_events(**store, "1", "", "", with_secrets);
     if (command == "diff") {
       return diff(**store, o["from"].as<std::string>(), o["to"].as<std::string>(), use_checkpoint);
     }

@@ -36,7 +36,7 @@
 namespace kaso::cli::events {
 namespace {
 
-constexpr std::array<std::string_view, 5> kinds{"identity", "image", "network", "instance", "task"};
+constexpr std::array<std::string_view, 6> kinds{"identity", "image", "network", "instance", "task", "host"};
 constexpr std::chrono::milliseconds first_backoff{100};
 constexpr std::chrono::milliseconds last_backoff{2000};
 
@@ -81,7 +81,7 @@ class tail final : public command {
          cxxopts::value<std::string>(), "N")
         ("since", "Only events from sequence number SEQ, or recorded at or after TIME "
                   "(ISO-8601 UTC: 2026-11-30T12:00:00Z)", cxxopts::value<std::string>(), "SEQ|TIME")
-        ("kind", "Only events of objects of this kind: identity, image, network, instance or task",
+        ("kind", "Only events of objects of this kind: identity, image, network, instance, task or host",
          cxxopts::value<std::string>(), "KIND")
         ("id", "Only events of the object with this id", cxxopts::value<std::string>(), "ID");
     add_output_option(options);
@@ -109,7 +109,7 @@ class tail final : public command {
     if (parsed.count("kind")) {
       auto kind = parsed["kind"].as<std::string>();
       if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
-        return error::invalid_argument("--kind must be identity, image, network, instance or task, got '" +
+        return error::invalid_argument("--kind must be identity, image, network, instance, task or host, got '" +
                                        kind + "'");
       }
       query.emplace_back("kind", kind);

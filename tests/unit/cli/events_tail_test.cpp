@@ -114,7 +114,7 @@ TEST_F(events_tail, bad_input_is_a_usage_error) {
            {{"--since", "2026-11-30 12:00:00"}, "--since must be a sequence number or a UTC time like "
                                                 "2026-11-30T12:00:00Z, got '2026-11-30 12:00:00'"},
            {{"-n", "-3"}, "-n must be a number, got '-3'"},
-           {{"--kind", "vm"}, "--kind must be identity, image, network, instance or task, got 'vm'"},
+           {{"--kind", "vm"}, "--kind must be identity, image, network, instance, task or host, got 'vm'"},
            {{"-f", "-o", "yaml"}, "unknown output format 'yaml' (use table or json)"}}) {
     std::vector<std::string> args{"events", "tail"};
     args.insert(args.end(), b.args.begin(), b.args.end());

@@ -183,5 +183,24 @@ TEST(identity, evolve_ignores_events_that_do_not_fit) {
   EXPECT_TRUE(st.by_id.empty());
 }
 
+TEST(identity, issue_15_redact_secrets_hides_the_hash_and_nothing_else) {
+  events::event e;
+  e.kind = "identity";
+  e.type = "identity.created";
+  e.payload = {{"name", "bob"}, {"password_hash", "$6$salt$hash"}};
+  redact_secrets(e);
+  EXPECT_EQ(e.payload, (nlohmann::json{{"name", "bob"}, {"password_hash", "(redacted)"}}));
+  events::event other = e;
+  other.kind = "instance";
+  other.payload = {{"password_hash", "not a secret of ours"}};
+  auto before = other;
+  redact_secrets(other);
+  EXPECT_EQ(other, before);
+  events::event odd = e;
+  odd.payload = nlohmann::json::array();
+  redact_secrets(odd);
+  EXPECT_EQ(odd.payload, nlohmann::json::array());
+}
+
 }  // namespace
 }  // namespace kaso::domain
