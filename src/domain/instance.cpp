@@ -171,7 +171,7 @@ const instance* instances::resolve(std::string_view ref) const {
 result<std::vector<events::event>> decide(const machines& s, const create_instance& c) {
   if (auto v = validate_name("instance", c.name); !v.ok()) return v.error();
   if (s.instances.id_by_name.contains(c.name)) return error::already_exists("instance '" + c.name + "' already exists");
-  if (c.id < s.instances.next_id || s.instances.by_id.contains(c.id)) return error::internal("instance id taken");
+  if (c.id == 0 || s.instances.by_id.contains(c.id)) return error::internal("instance id taken");
   if (auto v = check_resources(c.vcpu, c.ram_mb, c.host); !v.ok()) return v.error();
   if (auto v = check_image(c); !v.ok()) return v.error();
   auto display = normal_display(c.display);

@@ -132,7 +132,11 @@ struct host_limits {
 };
 
 struct create_instance {
-  std::uint64_t id = 0;  // chosen by the manager: >= next_id and not pending elsewhere
+  // Chosen by the manager when the creation begins: above every appended and pending id, so never
+  // a removed instance's. Creations end in any order (provisioning takes its own time): an id
+  // below next_id is fine as long as no instance has it (issue #15: 30 parallel creates failed
+  // with "instance id taken" when a later one finished first).
+  std::uint64_t id = 0;
   std::string name;
   std::string path;
   unsigned vcpu = 1;

@@ -3,6 +3,8 @@
 // events|export` unless --with-secrets); at most 10,000 events in one answer; an unknown kind is
 // refused, not answered with nothing. (A followed stream is written as it is read: `last` may be
 // larger there.)
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "server_harness.hpp"
@@ -57,6 +59,34 @@ TEST(event_output_it, issue_15_password_hashes_are_redacted_in_every_event_outpu
   }
   auto backup = replay(s, {"export", "--with-secrets"});
   EXPECT_NE(backup.stdout_text.find("\"password_hash\":\"$6$"), std::string::npos) << "asked for explicitly";
+}
+
+TEST(event_output_it, issue_15_an_imported_log_is_the_owners_alone) {
+  server_harness s;
+  s.start();
+  ASSERT_EQ(s.call("POST", "/api/v1/identities", {{"name", "bob"}, {"password", "secret"}}).status, 201);
+  EXPECT_EQ(s.stop(), 0);
+  auto exported = replay(s, {"export", "--with-secrets"});
+  ASSERT_EQ(exported.exit_code, 0);
+  auto file = s.root() / "backup.jsonl";
+  std::ofstream(file) << exported.stdout_text;
+  auto into = s.root() / "imported";
+  auto imported = platform::run_process({KASO_REPLAY_BIN, "import", file.string(), "--into", into.string()},
+                                        std::chrono::seconds(30));
+  ASSERT_TRUE(imported.ok());
+  ASSERT_EQ(imported->exit_code, 0) << imported->stderr_text;
+  EXPECT_EQ(std::filesystem::status(into).permissions() &
+                (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(into)) {
+    auto perms = entry.status().permissions();
+    EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none)
+        << entry.path();
+    ++files;
+  }
+  EXPECT_GT(files, 0u);
 }
 
 TEST(event_output_it, issue_15_one_answer_holds_at_most_10000_events) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -122,6 +123,36 @@ TEST(instances_it, start_stop_restart_crash_and_remove_a_real_qemu) {
   EXPECT_FALSE(fs::exists(f.s.state_path() / "instances" / "vm1"));
   EXPECT_EQ(event_types(f.s, "instance").back(), "instance.removed");
   EXPECT_EQ(call(f.s, "DELETE", "/api/v1/images/blank").status, 200) << "no longer in use";
+}
+
+// Issue #15, item 7: creations end in any order; each one gets its own id and none fails.
+TEST(instances_it, issue_15_parallel_creates_with_distinct_names_all_succeed) {
+  fixture f;
+  constexpr int count = 30;
+  std::vector<reply> replies(count);
+  std::vector<std::thread> clients;
+  for (int k = 0; k < count; ++k) {
+    clients.emplace_back([&f, &replies, k] {
+      replies[k] = f.s.call("POST", "/api/v1/instances",
+                            {{"name", "p" + std::to_string(k)}, {"image", "blank"}, {"network", "default_host_network"},
+                             {"identities", {"alice"}}, {"ram", 64}, {"disk_size", 128 << 20}});
+    });
+  }
+  for (auto& c : clients) c.join();
+  std::set<std::uint64_t> ids;
+  for (int k = 0; k < count; ++k) {
+    EXPECT_EQ(replies[k].status, 201) << "p" << k << ": " << replies[k].body.dump();
+    if (replies[k].status == 201) ids.insert(replies[k].body["id"].get<std::uint64_t>());
+  }
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(count)) << "distinct ids";
+  EXPECT_EQ(f.s.get_json("/api/v1/instances").size(), static_cast<std::size_t>(count));
+  // The ids survive a fold from the log as they were given.
+  EXPECT_EQ(f.s.stop(), 0);
+  f.s.start();
+  for (int k = 0; k < count; ++k) {
+    if (replies[k].status != 201) continue;
+    EXPECT_EQ(f.s.get_json("/api/v1/instances/p" + std::to_string(k))["id"], replies[k].body["id"]);
+  }
 }
 
 TEST(instances_it, remove_force_stops_a_running_instance_first) {

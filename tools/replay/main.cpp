@@ -12,6 +12,8 @@
 //   them, for a backup to import)
 //   import FILE --into DIR     writes JSON Lines into a new event log
 // Thin: the fold, the codec and the store are the server's own.
+#include <sys/stat.h>
+
 #include <charconv>
 #include <fstream>
 #include <iostream>
@@ -184,6 +186,8 @@ int import_lines(const std::string& file, const std::string& into) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // What it writes (an imported log) is the owner's alone, like the server's state (issue #15).
+  ::umask(0077);
   cxxopts::Options spec("kaso-replay", "Inspect and rebuild a Kaso Mashin event log");
   spec.add_options()("command", "check | events | state | diff | export | import", cxxopts::value<std::string>())
       ("file", "JSON Lines file for import", cxxopts::value<std::string>()->default_value(""))
