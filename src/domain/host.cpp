@@ -1,10 +1,14 @@
 // The host projection: see host.hpp.
 #include "domain/host.hpp"
 
+#include <algorithm>
+
 namespace kaso::domain {
 
 void evolve(host& h, const events::event& e) {
-  if (e.kind != host_kind || e.type != accelerator_chosen_type) return;
+  if (e.kind != host_kind) return;
+  h.version = std::max(h.version, e.version);
+  if (e.type != accelerator_chosen_type) return;
   const auto& p = e.payload;
   if (!p.is_object()) return;
   auto accel = p.find("accelerator");
@@ -29,6 +33,16 @@ std::vector<events::event> accelerator_events(const host& h, const std::string& 
                {"configured", configured},
                {"previous", h.accelerator.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.accelerator)}};
   return {std::move(e)};
+}
+
+events::event log_damaged_event(const std::string& error, std::uint64_t version) {
+  events::event e;
+  e.version = version;
+  e.kind = host_kind;
+  e.id = host_id;
+  e.type = log_damaged_type;
+  e.payload = {{"error", error}};
+  return e;
 }
 
 }  // namespace kaso::domain

@@ -3,6 +3,8 @@
 // host.accelerator_chosen when a server start chooses differently from the last record (the
 // first start included), so `kaso events tail --kind host` tells when and why a host changed.
 //
+// host.log_damaged records a failed checksum verification of the log itself.
+//
 // evolve is pure and never fails (a malformed payload leaves the projection as it was);
 // accelerator_events is the decider. Value types; any thread.
 #pragma once
@@ -26,8 +28,13 @@ struct host {
 inline constexpr const char* host_kind = "host";
 inline constexpr const char* host_id = "local";
 inline constexpr const char* accelerator_chosen_type = "host.accelerator_chosen";
+inline constexpr const char* log_damaged_type = "host.log_damaged";
 
 void evolve(host& h, const events::event& e);
+
+// host.log_damaged {error}: the event log's checksums did not verify (issue #15). `version` is
+// the host's version after it.
+events::event log_damaged_event(const std::string& error, std::uint64_t version);
 
 // host.accelerator_chosen {accelerator, reason, configured, previous} when `accelerator` differs
 // from the last one recorded; nothing when it is the same (whatever the reason).

@@ -61,7 +61,11 @@ class event_store {
   // (a log written before checkpoints existed). read_only: a view of the log and its checkpoints
   // as of opening, safe beside a running server; reopen to see later events. A database without
   // the `checkpoints` family opens read-only too, and simply has no checkpoints.
-  static result<std::unique_ptr<event_store>> open(const std::filesystem::path& dir, mode m);
+  //
+  // A damaged write-ahead log (anything but an incomplete last record) is refused with corruption
+  // and a message saying how to recover; `salvage` opens it anyway, keeping the events before the
+  // damage (RocksDB's point-in-time recovery) and losing the rest.
+  static result<std::unique_ptr<event_store>> open(const std::filesystem::path& dir, mode m, bool salvage = false);
 
   ~event_store();
   event_store(const event_store&) = delete;
@@ -83,6 +87,10 @@ class event_store {
                   const std::function<bool(std::uint64_t seq, std::string_view value)>& visit) const;
 
   std::uint64_t last_seq() const { return last_seq_.load(std::memory_order_acquire); }
+
+  // Reads every stored table and checks its checksums (seconds for a large log: call it from a
+  // thread that may block). corruption names what is damaged.
+  status verify_checksums() const;
 
   // Stores `bytes` as the checkpoint at `seq` (replacing one at the same seq) and deletes every
   // older checkpoint but the newest one before it: two are kept, so that a damaged latest one

@@ -40,6 +40,7 @@ struct options {
   std::filesystem::path config_file;
   std::optional<std::filesystem::path> path;
   std::optional<std::string> log_level;
+  bool salvage_log = false;
 };
 
 // Returns the options, or an exit code when there is nothing more to do (help, bad usage).
@@ -49,6 +50,7 @@ std::variant<options, int> parse_options(int argc, char** argv) {
       ("c,config", "Configuration file (default: ~/.kaso of the owning user)", cxxopts::value<std::string>())
       ("p,path", "Root path for all state (overrides the configuration's 'path')", cxxopts::value<std::string>())
       ("log-level", "trace, debug, info, warn or error", cxxopts::value<std::string>())
+      ("salvage-log", "Open a damaged event log anyway, keeping the events before the damage (keep a copy first)")
       ("version", "Print the version")
       ("h,help", "Print this help");
   try {
@@ -69,6 +71,7 @@ std::variant<options, int> parse_options(int argc, char** argv) {
     if (parsed.count("config")) o.config_file = parsed["config"].as<std::string>();
     if (parsed.count("path")) o.path = parsed["path"].as<std::string>();
     if (parsed.count("log-level")) o.log_level = parsed["log-level"].as<std::string>();
+    o.salvage_log = parsed.count("salvage-log") != 0;
     return o;
   } catch (const cxxopts::exceptions::exception& ex) {
     std::cerr << "kaso-server: " << ex.what() << "\n";
@@ -128,14 +131,31 @@ kaso::result<domain::rebuilt> fold_log(const events::event_store& store, const s
   return folded;
 }
 
+// Checks the stored tables' checksums; damage is logged loudly and recorded (host.log_damaged),
+// so that `kaso events tail --kind host` and the log show it, not only a later failed read.
+void verify_log(events::event_store& store, std::uint64_t host_version) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto verified = store.verify_checksums();
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (verified.ok()) {
+    spdlog::info("Event log checksums verified in {:.0f} ms", ms);
+    return;
+  }
+  spdlog::error("THE EVENT LOG IS DAMAGED: {}. Keep a copy of it; kaso-replay check shows what can be read",
+                verified.error().message());
+  auto recorded = store.append({domain::log_damaged_event(verified.error().message(), host_version + 1)});
+  if (!recorded.ok()) spdlog::error("the damage could not be recorded: {}", recorded.error().message());
+}
+
 // host.accelerator_chosen when the choice differs from the last one recorded (the first start too).
-kaso::status record_accelerator(events::event_store& store, const domain::host& last,
-                                const qemu::accelerator_choice& choice, const std::string& configured) {
+// Returns the host's version after it.
+kaso::result<std::uint64_t> record_accelerator(events::event_store& store, const domain::host& last,
+                                               const qemu::accelerator_choice& choice, const std::string& configured) {
   auto events = domain::accelerator_events(last, std::string(qemu::to_string(choice.accel)), choice.reason, configured);
-  if (events.empty()) return kaso::ok_status();
+  if (events.empty()) return last.version;
   auto appended = store.append(std::move(events));
   if (!appended.ok()) return appended.error();
-  return kaso::ok_status();
+  return appended->back().version;
 }
 
 domain::checkpointer::settings checkpoint_settings() {
@@ -186,9 +206,14 @@ int run(const options& opts) {
   const auto platform = vm::probe_host_platform();
   auto accelerator = std::async(std::launch::async, [&cfg, &platform] { return server::choose_accelerator(cfg, platform); });
 
-  auto store = events::event_store::open(cfg.events_path(), events::event_store::mode::read_write);
+  auto store = events::event_store::open(cfg.events_path(), events::event_store::mode::read_write, opts.salvage_log);
   if (!store.ok()) return fail(store.error().message());
+  if (opts.salvage_log) spdlog::warn("Event log salvaged: it now ends at event {}", (*store)->last_seq());
   auto folded = fold_log(**store, cfg.events_path());
+  if (!folded.ok() && folded.error().code() == errc::corruption) {
+    return fail(folded.error().message() + ": the event log is damaged. Keep a copy of " + cfg.events_path().string() +
+                "; `kaso-replay check --log " + cfg.events_path().string() + "` shows what can still be read");
+  }
   if (!folded.ok()) return fail(folded.error().message());
 
   auto catalogue = cfg.catalogue_file.empty() ? images::parse_catalogue(images::embedded_catalogue_json())
@@ -201,9 +226,10 @@ int run(const options& opts) {
   if (!machines.ok()) return fail(machines.error().message());
 
   domain::checkpointer checkpoints(**store, folded.value(), checkpoint_settings());
-  if (auto s = record_accelerator(**store, folded->state.host, *accel, cfg.accelerator); !s.ok()) {
-    return fail(s.error().message());
-  }
+  auto host_version = record_accelerator(**store, folded->state.host, *accel, cfg.accelerator);
+  if (!host_version.ok()) return fail(host_version.error().message());
+  // Every stored table's checksums, read in the background while the server serves (issue #15).
+  auto verified = std::async(std::launch::async, [&store = **store, v = *host_version] { verify_log(store, v); });
   int exit_code = 0;
   {
     caf::actor_system_config actor_cfg;

@@ -1,6 +1,7 @@
 // kaso-replay: reads an event log without disturbing a running server (RocksDB read-only), and
-//   check                      reports gaps, undecodable records and checkpoints that differ from
-//                              a full fold at their point (not fatal: it goes on)
+//   check                      reports gaps, undecodable records, damaged tables (checksums), a
+//                              damaged write-ahead log, and checkpoints that differ from a full
+//                              fold at their point (not fatal: it goes on); exit 3 for any damage
 //   events [--since SEQ|TIME] [--kind] [--id]   prints events as JSON Lines (the filters of
 //                              `kaso events tail`)
 //   state [--at SEQ|TIME]      prints every projection as of that point, as JSON
@@ -102,10 +103,15 @@ int check(const events::event_store& store) {
     }
     return true;
   });
-  if (!s.ok()) return fail(s.error().message());
+  if (!s.ok()) {
+    std::cout << "events unreadable after " << count << ": " << s.error().message() << "\n";
+    ++corrupt;
+  }
   std::cout << count << " events, " << gaps << " gaps, " << corrupt << " undecodable\n";
+  auto checksums = store.verify_checksums();
+  std::cout << "table checksums: " << (checksums.ok() ? "ok" : checksums.error().message()) << "\n";
   auto wrong_checkpoints = check_checkpoints(store);
-  return gaps == 0 && corrupt == 0 && wrong_checkpoints == 0 ? 0 : 3;
+  return gaps == 0 && corrupt == 0 && wrong_checkpoints == 0 && checksums.ok() ? 0 : 3;
 }
 
 // `since`: a sequence number (events from it on) or an ISO-8601 UTC time (events recorded then or
@@ -215,6 +221,10 @@ int main(int argc, char** argv) {
     if (command == "import") return import_lines(o["file"].as<std::string>(), o["into"].as<std::string>());
     if (o["log"].as<std::string>().empty()) return fail("--log DIR is required");
     auto store = events::event_store::open(o["log"].as<std::string>(), events::event_store::mode::read_only);
+    if (!store.ok() && command == "check" && store.error().code() == errc::corruption) {
+      std::cout << "write-ahead log: " << store.error().message() << "\n";
+      return 3;  // damaged: found, not failed
+    }
     if (!store.ok()) return fail(store.error().message());
     if (command == "check") return check(**store);
     const bool with_secrets = o.count("with-secrets") != 0;
