@@ -93,11 +93,15 @@ caf::result<bool> adopt(vm_actor_t* self, caf::actor manager, const vm_launch& l
     self->quit();
     return to_caf(e);
   };
+  // The pidfd first, then the checks: once they pass, the pidfd is known to hold that process.
   auto process = platform::adopt(static_cast<pid_t>(pid));
   if (!process.ok()) return fail(process.error());
-  auto now = platform::process_start_time(static_cast<pid_t>(pid));
-  if (!now.ok() || (start_time != 0 && *now != start_time)) {
-    return fail(error::not_found("process " + std::to_string(pid) + " is no longer this instance's qemu"));
+  if (auto ours = qemu::check_adoptable(static_cast<pid_t>(pid), start_time, l.qmp_socket); !ours.ok()) {
+    return fail(error::not_found("process " + std::to_string(pid) + " is no longer this instance's qemu: " +
+                                 ours.error().message()));
+  }
+  if (platform::poll_exit(*process)) {
+    return fail(error::not_found("process " + std::to_string(pid) + " ended while it was being recognised"));
   }
   auto qmp = qemu::qmp_client::connect(l.qmp_socket, std::chrono::seconds(5));
   if (!qmp.ok()) return fail(qmp.error());

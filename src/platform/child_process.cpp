@@ -7,6 +7,8 @@
 #include "platform/child_process.hpp"
 
 #include <fcntl.h>
+
+#include <charconv>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -289,6 +291,19 @@ status send_signal(const process_handle& process, int sig) {
 }
 
 result<std::uint64_t> process_start_time(pid_t pid) { return stat_number(pid, 22); }
+
+result<uid_t> process_uid(pid_t pid) {
+  auto status = read_proc_file(pid, "status");
+  if (!status) return status.error();
+  auto at = status->find("\nUid:");
+  if (at == std::string::npos) return error::io_error("no Uid line in /proc/" + std::to_string(pid) + "/status");
+  std::size_t pos = at + 5;
+  while (pos < status->size() && ((*status)[pos] == '\t' || (*status)[pos] == ' ')) ++pos;
+  uid_t uid = 0;
+  auto [end, ec] = std::from_chars(status->data() + pos, status->data() + status->size(), uid);
+  if (ec != std::errc()) return error::io_error("bad Uid line in /proc/" + std::to_string(pid) + "/status");
+  return uid;
+}
 
 result<std::vector<std::string>> process_cmdline(pid_t pid) {
   auto bytes = read_proc_file(pid, "cmdline");

@@ -114,6 +114,8 @@ status send_signal(const process_handle& process, int sig);
 
 // /proc/PID/stat field 22: the start time in clock ticks after boot. Errors: not_found, io_error.
 result<std::uint64_t> process_start_time(pid_t pid);
+// The real uid of the process (/proc/PID/status). Errors: not_found, io_error.
+result<uid_t> process_uid(pid_t pid);
 // /proc/PID/cmdline split on NUL: the argv the process was exec'd with (empty for a zombie).
 // Errors: not_found, permission_denied, io_error.
 result<std::vector<std::string>> process_cmdline(pid_t pid);

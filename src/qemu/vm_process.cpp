@@ -17,6 +17,7 @@
 
 #include "platform/posix_error.hpp"
 #include "platform/unique_fd.hpp"
+#include "qemu/command_line.hpp"
 
 namespace kaso::qemu {
 namespace {
@@ -174,6 +175,28 @@ result<std::optional<exit_status>> ended_by(process_handle& process, clock::time
 }
 
 }  // namespace
+
+status check_adoptable(pid_t pid, std::uint64_t start_time, const std::string& qmp_socket) {
+  const std::string which = "process " + std::to_string(pid);
+  if (pid <= 0) return error::invalid_argument(which + " is not a process to adopt");
+  if (start_time == 0) return error::invalid_argument(which + ": its start time was not recorded, so it cannot be recognised");
+  auto now = platform::process_start_time(pid);
+  if (!now.ok()) return now.error();
+  if (*now != start_time) return error::conflict(which + " started at another time: the pid was reused");
+  auto uid = platform::process_uid(pid);
+  if (!uid.ok()) return uid.error();
+  if (*uid != ::geteuid()) return error::conflict(which + " belongs to uid " + std::to_string(*uid) + ", not to us");
+  auto argv = platform::process_cmdline(pid);
+  if (!argv.ok()) return argv.error();
+  if (argv->empty() || argv->front().find("qemu-system") == std::string::npos) {
+    return error::conflict(which + " is not a qemu");
+  }
+  const std::string qmp_option = "unix:path=" + escape_option_value(qmp_socket) + ",";
+  for (const auto& arg : *argv) {
+    if (arg.rfind(qmp_option, 0) == 0) return ok_status();
+  }
+  return error::conflict(which + " is a qemu of another instance (its QMP socket is not " + qmp_socket + ")");
+}
 
 result<launched_vm> launch(const launch_options& options) {
   if (options.argv.empty() || options.qmp_socket.empty()) {

@@ -47,6 +47,14 @@ struct launched_vm {
 //   others            as qmp_client reports them (corruption, internal, io_error)
 result<launched_vm> launch(const launch_options& options);
 
+// Whether the process `pid` may be taken over as the qemu of the instance whose QMP socket is
+// `qmp_socket`: it started at `start_time` (never 0: an unknown start time proves nothing), its
+// real uid is this process's effective uid, and it runs a qemu-system binary whose command line
+// names `qmp_socket`. Issue #15: a forged instance.started made the server adopt, then SIGKILL, a
+// root process. Errors: invalid_argument (pid <= 0, start_time 0), not_found (no such process),
+// conflict (some other process: the message says which check failed), io_error.
+status check_adoptable(pid_t pid, std::uint64_t start_time, const std::string& qmp_socket);
+
 enum class stop_step { powerdown, quit, kill };
 std::string_view to_string(stop_step step);
 

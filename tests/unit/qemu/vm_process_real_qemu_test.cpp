@@ -129,6 +129,30 @@ TEST_F(vm_process_real_qemu, launch_reaches_running_and_qmp_answers) {
   ASSERT_TRUE(stopped.ok()) << stopped.error().to_string();
 }
 
+// Issue #15: only this instance's qemu, started when it was recorded, is ever adopted.
+TEST_F(vm_process_real_qemu, issue_15_check_adoptable_recognises_only_the_instance_qemu) {
+  const launch_options o = options();
+  auto vm = launch(o);
+  ASSERT_TRUE(vm.ok()) << vm.error().to_string();
+  vm_reaper guard{vm->process};
+  const pid_t pid = vm->process.pid();
+  const auto started = platform::process_start_time(pid).value();
+  EXPECT_TRUE(check_adoptable(pid, started, o.qmp_socket).ok());
+  EXPECT_EQ(check_adoptable(pid, 0, o.qmp_socket).error().code(), errc::invalid_argument) << "0 proves nothing";
+  EXPECT_EQ(check_adoptable(pid, started + 1, o.qmp_socket).error().code(), errc::conflict);
+  EXPECT_EQ(check_adoptable(pid, started, dir_.file("other.sock")).error().code(), errc::conflict);
+  EXPECT_EQ(check_adoptable(0, started, o.qmp_socket).error().code(), errc::invalid_argument);
+  // A process that is not a qemu, with its true start time.
+  auto sleeper = platform::spawn_detached({"sleep", "30"}, {});
+  ASSERT_TRUE(sleeper.ok());
+  vm_reaper sleeper_guard{*sleeper};
+  auto its_start = platform::process_start_time(sleeper->pid()).value();
+  auto refused = check_adoptable(sleeper->pid(), its_start, o.qmp_socket);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message().find("is not a qemu"), std::string::npos) << refused.error().message();
+  EXPECT_TRUE(stop(vm->process, &vm->qmp, 0s, true).ok());
+}
+
 TEST_F(vm_process_real_qemu, bad_option_fails_with_the_log_and_leaves_no_process) {
   auto vm = launch(options({"-kaso-no-such-option"}));
   ASSERT_FALSE(vm.ok());
