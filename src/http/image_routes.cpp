@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "http/actor_answer.hpp"
+#include "platform/file_io.hpp"
 
 namespace kaso::http {
 namespace {
@@ -77,6 +78,13 @@ std::vector<route> image_routes(const api_context& ctx) {
        [=](const request_context& rc, httplib::Response& res) {
          auto c = read_create(rc.req);
          if (!c.ok()) return write_error(res, c.error());
+         // What can be checked before a task starts is (issue #16: a missing file was a task that
+         // failed later, and --no-wait said nothing). The task opens the file again, as the caller.
+         if (c->source.kind == "file") {
+           if (auto f = platform::open_regular_file_for(rc.who.uid, c->source.file); !f.ok()) {
+             return write_error(res, f.error());
+           }
+         }
          answer(ctx, res, 202, std::move(c.value()), rc.who);
        }},
       {"GET", "/api/v1/images/catalogue",

@@ -76,17 +76,17 @@ result<received> download_source(const fetch_request& r, const progress_callback
   }
 }
 
-// Copies `from` to `to`: a reflink where the filesystem offers it, else a byte copy.
-status copy_file(const fs::path& from, const fs::path& to, const std::atomic<bool>& cancel) {
-  auto in = platform::open_file(from, O_RDONLY);
-  if (!in.ok()) return in.error();
+// Copies the open file `in` (named `from`) to `to`: a reflink where the filesystem offers it,
+// else a byte copy.
+status copy_file(const platform::unique_fd& in, const fs::path& from, const fs::path& to,
+                 const std::atomic<bool>& cancel) {
   auto out = platform::open_file(to, O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (!out.ok()) return out.error();
-  if (ioctl(out->get(), FICLONE, in->get()) == 0) return platform::sync_file(out->get(), to);
+  if (ioctl(out->get(), FICLONE, in.get()) == 0) return platform::sync_file(out->get(), to);
   std::vector<char> buffer(1 << 20);
   for (;;) {
     if (cancel) return error(errc::cancelled, "cancelled");
-    auto n = platform::read_some(in->get(), buffer.data(), buffer.size(), from);
+    auto n = platform::read_some(in.get(), buffer.data(), buffer.size(), from);
     if (!n.ok()) return n.error();
     if (n.value() == 0) break;
     if (auto w = platform::write_all(out->get(), std::string_view(buffer.data(), n.value()), to); !w.ok()) return w;
@@ -95,14 +95,13 @@ status copy_file(const fs::path& from, const fs::path& to, const std::atomic<boo
 }
 
 result<received> import_file(const fetch_request& r, const std::atomic<bool>& cancel) {
-  if (!r.file.is_absolute()) return error::invalid_argument("the image file must be an absolute path");
-  if (!user_may_read(r.caller_uid, r.file)) {
-    return error::permission_denied("you may not read " + r.file.string());
-  }
+  // Opened once, as the caller may: what is copied is the file that was checked (issue #15).
+  auto in = platform::open_regular_file_for(r.caller_uid, r.file);
+  if (!in.ok()) return in.error();
   auto dest = r.images_dir / work_name(r.task_id, "import");
   std::error_code ec;
   fs::remove(dest, ec);
-  if (auto s = copy_file(r.file, dest, cancel); !s.ok()) {
+  if (auto s = copy_file(*in, r.file, dest, cancel); !s.ok()) {
     fs::remove(dest, ec);
     return s.error();
   }
@@ -116,28 +115,6 @@ result<received> import_file(const fetch_request& r, const std::atomic<bool>& ca
 }
 
 }  // namespace
-
-bool user_may_read(std::int64_t uid, const fs::path& file) {
-  if (uid == 0) return true;
-  if (uid < 0) return false;
-  struct stat st {};
-  if (stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  if (static_cast<std::int64_t>(st.st_uid) == uid) return (st.st_mode & S_IRUSR) != 0;
-  const passwd* pw = getpwuid(static_cast<uid_t>(uid));
-  if (pw != nullptr) {
-    int n = 64;
-    std::vector<gid_t> groups(n);
-    if (getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &n) < 0) {
-      groups.resize(n);
-      getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &n);
-    }
-    groups.resize(n);
-    for (gid_t g : groups) {
-      if (g == st.st_gid) return (st.st_mode & S_IRGRP) != 0;
-    }
-  }
-  return (st.st_mode & S_IROTH) != 0;
-}
 
 void remove_task_leftovers(const fs::path& images_dir, std::uint64_t task_id) {
   std::error_code ec;

@@ -42,10 +42,6 @@ struct fetched_image {
 result<fetched_image> fetch_image(const fetch_request& request, const progress_callback& on_progress,
                                   const std::atomic<bool>& cancel);
 
-// True when the user `uid` may read `file` by its mode bits (owner, group membership, others).
-// Root may read anything. Used because a server running as root would otherwise read any file.
-bool user_may_read(std::int64_t uid, const std::filesystem::path& file);
-
 // Removes what an unfinished task of this id left in the images directory.
 void remove_task_leftovers(const std::filesystem::path& images_dir, std::uint64_t task_id);
 

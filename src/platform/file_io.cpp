@@ -2,9 +2,14 @@
 #include "platform/file_io.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <vector>
 
 #include "platform/posix_error.hpp"
 
@@ -48,6 +53,82 @@ status sync_directory(const std::filesystem::path& dir) {
   auto fd = open_file(dir, O_RDONLY | O_DIRECTORY);
   if (!fd) return fd.error();
   return sync_file(fd->get(), dir);
+}
+
+namespace {
+
+// The groups of user `uid`, from the user database.
+std::vector<gid_t> groups_of(uid_t uid) {
+  const passwd* pw = ::getpwuid(uid);
+  if (pw == nullptr) return {};
+  int n = 64;
+  std::vector<gid_t> groups(static_cast<std::size_t>(n));
+  if (::getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &n) < 0) {
+    groups.resize(static_cast<std::size_t>(n));
+    ::getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &n);
+  }
+  groups.resize(static_cast<std::size_t>(std::max(n, 0)));
+  return groups;
+}
+
+// Whether the mode bits of `st` grant `user_bit` (S_IRUSR or S_IXUSR) to user `uid` (with its
+// groups), as owner, group member or other: the class that applies decides, as in the kernel.
+bool mode_grants(const struct stat& st, uid_t uid, const std::vector<gid_t>& groups, mode_t user_bit) {
+  const mode_t group_bit = user_bit >> 3, other_bit = user_bit >> 6;
+  if (st.st_uid == uid) return (st.st_mode & user_bit) != 0;
+  for (gid_t g : groups) {
+    if (g == st.st_gid) return (st.st_mode & group_bit) != 0;
+  }
+  return (st.st_mode & other_bit) != 0;
+}
+
+result<unique_fd> open_at(int dir, const std::string& name, int flags, const std::string& shown) {
+  for (;;) {
+    const int fd = ::openat(dir, name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) return unique_fd{fd};
+    if (errno == EINTR) continue;
+    if (errno == ELOOP) return error::conflict(shown + " is a symbolic link (it changed while being opened)");
+    return posix_error("open '" + shown + "'", errno);
+  }
+}
+
+}  // namespace
+
+result<unique_fd> open_regular_file_for(std::int64_t uid, const std::filesystem::path& path) {
+  if (!path.is_absolute()) return error::invalid_argument("the file must be an absolute path: " + path.string());
+  if (uid < 0) return error::permission_denied("who asks for " + path.string() + " is not known");
+  std::error_code ec;
+  auto real = std::filesystem::canonical(path, ec);
+  if (ec) return posix_error("open '" + path.string() + "'", ec.value());
+  const bool root = uid == 0;
+  const auto user = static_cast<uid_t>(uid);
+  const auto groups = root ? std::vector<gid_t>{} : groups_of(user);
+  // O_PATH throughout: nothing is opened for reading before it is checked (a device is never
+  // opened), and the server needs no read right on the user's directories, only search.
+  auto dir = open_file("/", O_PATH | O_DIRECTORY | O_NOFOLLOW);
+  if (!dir.ok()) return dir.error();
+  std::filesystem::path walked = "/";
+  std::vector<std::string> parts;
+  for (const auto& part : real.relative_path()) parts.push_back(part.string());
+  if (parts.empty()) return error::conflict(path.string() + " is not a regular file");
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    struct stat st {};
+    if (::fstat(dir->get(), &st) != 0) return posix_error("stat '" + walked.string() + "'", errno);
+    if (!root && !mode_grants(st, user, groups, S_IXUSR)) {
+      return error::permission_denied("you may not search " + walked.string());
+    }
+    walked /= parts[k];
+    const bool last = k + 1 == parts.size();
+    auto next = open_at(dir->get(), parts[k], last ? O_PATH : (O_PATH | O_DIRECTORY), walked.string());
+    if (!next.ok()) return next.error();
+    dir = std::move(next);
+  }
+  struct stat st {};
+  if (::fstat(dir->get(), &st) != 0) return posix_error("stat '" + walked.string() + "'", errno);
+  if (!S_ISREG(st.st_mode)) return error::conflict(path.string() + " is not a regular file");
+  if (!root && !mode_grants(st, user, groups, S_IRUSR)) return error::permission_denied("you may not read " + path.string());
+  // The checked inode itself, opened for reading through its O_PATH descriptor.
+  return open_file("/proc/self/fd/" + std::to_string(dir->get()), O_RDONLY);
 }
 
 }  // namespace kaso::platform

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string_view>
 
@@ -25,5 +26,17 @@ result<std::size_t> read_some(int fd, char* buffer, std::size_t size,
 status sync_file(int fd, const std::filesystem::path& path);
 // fsync(2) of a directory, so that a rename or create in it survives a crash.
 status sync_directory(const std::filesystem::path& dir);
+
+// Opens the regular file at `path` for reading on behalf of the user `uid` (issue #15: a file
+// import trusted a stat of the path). The path is made canonical, then walked one component at
+// a time from "/" with O_NOFOLLOW, each directory held open: on each the user needs search (x)
+// permission by its mode bits, the file needs read permission, and a component swapped for a
+// symbolic link meanwhile is refused, so the descriptor returned is the file that was checked.
+// Every component is opened O_PATH (nothing is read, no device opened, before the checks) and the
+// checked file is then opened through /proc/self/fd. It must be a regular file. uid 0 may
+// read anything regular; uid < 0 (unknown) nothing. Errors: invalid_argument (relative path),
+// not_found, permission_denied (the user may not read it), conflict (not a regular file, or a
+// link appeared while walking).
+result<unique_fd> open_regular_file_for(std::int64_t uid, const std::filesystem::path& path);
 
 }  // namespace kaso::platform

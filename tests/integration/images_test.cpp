@@ -4,6 +4,8 @@
 #include <fstream>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "crypto/sha256.hpp"
@@ -111,6 +113,24 @@ TEST(images_it, a_local_file_is_imported_and_a_non_image_refused) {
   auto failed = wait_task(s, text["id"]);
   EXPECT_EQ(failed["state"], "failed") << failed.dump();
   EXPECT_EQ(s.get_json("/api/v1/images").size(), 1u);
+}
+
+// Issue #16: a file that cannot be imported is refused before a task starts, also with --no-wait.
+TEST(images_it, issue_16_a_missing_or_unreadable_file_is_refused_before_any_task) {
+  server_harness s;
+  s.start();
+  auto missing = s.call("POST", "/api/v1/images", {{"name", "gone"}, {"file", (s.root() / "missing.qcow2").string()}});
+  EXPECT_EQ(missing.status, 404) << missing.body.dump();
+  auto fifo = s.root() / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto not_a_file = s.call("POST", "/api/v1/images", {{"name", "pipe"}, {"file", fifo.string()}});
+  EXPECT_EQ(not_a_file.status, 409) << not_a_file.body.dump();
+  EXPECT_NE(not_a_file.body["error"]["message"].get<std::string>().find("not a regular file"), std::string::npos);
+  auto cli = s.kaso({"image", "create", "-n", "gone", "--file", (s.root() / "missing.qcow2").string(), "--no-wait"});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_EQ(cli.stdout_text.find("Started task"), std::string::npos) << cli.stdout_text;
+  EXPECT_NE(cli.stderr_text.find("missing.qcow2"), std::string::npos) << cli.stderr_text;
+  EXPECT_TRUE(event_types(s).empty()) << "no task was started";
 }
 
 TEST(images_it, refused_requests_record_nothing_and_remove_deletes_the_file) {
