@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <mutex>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -13,6 +14,7 @@
 
 #include "domain/ipv4.hpp"
 #include "domain/names.hpp"
+#include "guest/rate_limit.hpp"
 #include "http/body_bounds.hpp"
 
 namespace kaso::guest {
@@ -85,6 +87,13 @@ struct guest_listener::impl {
   std::thread thread;
   std::string socket_path;
   ino_t socket_inode = 0;  // of the socket bound here: a successor's socket at the same path is not ours
+  // What the guest reports (POSTs): 20 at once, then one a second; more are answered 429.
+  std::mutex reports_mutex;
+  rate_limit reports{20, std::chrono::seconds(1)};
+  bool may_report() {
+    std::lock_guard lock(reports_mutex);
+    return reports.allow(rate_limit::clock::now());
+  }
 };
 
 namespace {
@@ -114,7 +123,12 @@ result<std::unique_ptr<guest_listener>> guest_listener::start(const std::string&
   srv.set_payload_max_length(max_body);
   srv.set_read_timeout(10, 0);
   // A guest is not trusted: no body it sends is read unbounded (issue #15).
-  srv.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  srv.set_pre_routing_handler([limits = p.get()](const httplib::Request& req, httplib::Response& res) {
+    if (req.method == "POST" && !limits->may_report()) {
+      res.status = 429;
+      res.set_header("Retry-After", "1");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return http::refuse_unbounded_body(req, res, "", "text/plain");
   });
   if (!seed_dir.empty()) {

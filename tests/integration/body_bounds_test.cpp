@@ -135,5 +135,32 @@ TEST(body_bounds_it, issue_15_a_guest_cannot_send_a_body_it_does_not_size) {
   EXPECT_EQ(call(f.s, "POST", "/api/v1/instances/vm1/stop", {{"force", true}}).status, 200);
 }
 
+// Issue #15, item 5: a guest flooding its listener gets 429 after a burst, and what it repeats
+// is recorded once.
+TEST(body_bounds_it, issue_15_a_guest_flood_is_limited_and_repeats_record_nothing) {
+  fixture f;
+  auto vm = f.create("vm1", {{"bootstrapper", "ci"}});
+  ASSERT_EQ(call(f.s, "POST", "/api/v1/instances/vm1/start").status, 200);
+  auto socket = fs::path(vm["path"].get<std::string>()) / "guest.sock";
+  const std::string form = "pub_key_ed25519=ssh-ed25519+AAAAC3NzaC1lZDI1NTE5AAAAIKx+root%40vm1%0A&hostname=vm1";
+  const std::string post = "POST /phone-home HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                           "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                           std::to_string(form.size()) + "\r\n\r\n" + form;
+  int served = 0, limited = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int k = 0; k < 60; ++k) {
+    auto answer = send_and_read(connect_unix(socket), post);
+    if (answer.rfind("HTTP/1.1 200", 0) == 0) ++served;
+    if (answer.rfind("HTTP/1.1 429", 0) == 0) ++limited;
+  }
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(served, 20);
+  EXPECT_LE(served, 20 + seconds + 1) << "20 at once, then one a second";
+  EXPECT_EQ(served + limited, 60);
+  auto types = event_types(f.s, "instance");
+  EXPECT_EQ(std::count(types.begin(), types.end(), "instance.phoned_home"), 1) << "recorded once";
+  EXPECT_EQ(call(f.s, "POST", "/api/v1/instances/vm1/stop", {{"force", true}}).status, 200);
+}
+
 }  // namespace
 }  // namespace kaso::testing

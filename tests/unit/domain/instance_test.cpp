@@ -180,6 +180,23 @@ TEST(instance, phone_home_and_address_reports_are_shown) {
   EXPECT_EQ(json["phone_home"]["host_keys"]["ssh-ed25519"], "AAAAC3NzaC1lZDI1NTE5AAAAIG");
 }
 
+// Issue #15: a guest repeating itself records nothing new.
+TEST(instance, issue_15_only_changed_guest_reports_are_recorded) {
+  auto s = with_default_networks();
+  s.when_ok(vm(s, "vm1"));
+  std::uint64_t id = s.state.instances.resolve("vm1")->id;
+  EXPECT_EQ(s.when_ok(record_ip_report{id, "172.16.4.10"}).size(), 1u);
+  EXPECT_TRUE(s.when_ok(record_ip_report{id, "172.16.4.10"}).empty()) << "the same address again";
+  EXPECT_EQ(s.when_ok(record_ip_report{id, "172.16.4.11"}).size(), 1u) << "a new address";
+  phone_home_report r;
+  r.hostname = "vm1";
+  r.host_keys["ssh-ed25519"] = "AAAAC3NzaC1lZDI1NTE5AAAAIG";
+  EXPECT_EQ(s.when_ok(record_phone_home{id, r}).size(), 1u);
+  EXPECT_TRUE(s.when_ok(record_phone_home{id, r}).empty()) << "the same report again";
+  r.host_keys["ssh-rsa"] = "AAAAB3NzaC1yc2E";
+  EXPECT_EQ(s.when_ok(record_phone_home{id, r}).size(), 1u) << "a new host key";
+}
+
 TEST(instance, a_network_in_use_cannot_be_removed) {
   auto s = with_default_networks();
   s.when_ok(vm(s, "vm1"));
