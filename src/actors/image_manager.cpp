@@ -233,7 +233,8 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
         if (what == "tasks") {
           std::uint64_t id = 0;
           auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-          const auto* t = ec == std::errc() ? st.pipeline->durable().find_task(id) : nullptr;
+          const bool whole = ec == std::errc() && end == ref.data() + ref.size();  // "1xyz" is no task
+          const auto* t = whole ? st.pipeline->durable().find_task(id) : nullptr;
           if (t == nullptr) return to_caf(error::not_found("task '" + ref + "' does not exist"));
           return text(task_view(st, *t));
         }

@@ -25,8 +25,18 @@ std::string printable(std::string_view s) {
 }  // namespace
 
 bool has_control_characters(std::string_view text) {
-  for (unsigned char c : text) {
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const auto c = static_cast<unsigned char>(text[k]);
     if (c < 0x20 || c == 0x7f) return true;
+    const auto next = [&](std::size_t n) { return k + n < text.size() ? static_cast<unsigned char>(text[k + n]) : 0; };
+    // C1 controls, U+0080..U+009F: C2 80..C2 9F in UTF-8 (issue #15).
+    if (c == 0xc2 && next(1) >= 0x80 && next(1) <= 0x9f) return true;
+    // Bidirectional controls that reorder what a terminal shows: U+200E, U+200F, U+202A..U+202E
+    // (E2 80 8E/8F/AA..AE) and U+2066..U+2069 (E2 81 A6..A9).
+    if (c == 0xe2 && next(1) == 0x80 && (next(2) == 0x8e || next(2) == 0x8f || (next(2) >= 0xaa && next(2) <= 0xae))) {
+      return true;
+    }
+    if (c == 0xe2 && next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9) return true;
   }
   return false;
 }

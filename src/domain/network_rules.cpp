@@ -58,6 +58,23 @@ status validate_bridged(const network& n) {
   return validate_ifname("bridge", n.bridge);
 }
 
+// Address blocks no guest network may use (issue #15: 127.0.0.0/8 and 224.0.0.0/24 were taken).
+status check_not_special(const std::string& text, const ipv4_network& net) {
+  struct block {
+    const char* cidr;
+    const char* what;
+  };
+  for (auto [cidr, what] : {block{"0.0.0.0/8", "'this network'"}, block{"127.0.0.0/8", "loopback"},
+                            block{"169.254.0.0/16", "link-local"}, block{"224.0.0.0/4", "multicast"},
+                            block{"240.0.0.0/4", "reserved"}}) {
+    auto special = parse_cidr(cidr).value();
+    if (contains(special, net.address) || contains(net, special.address)) {
+      return refuse("cidr", text, std::string("overlaps the ") + what + " block " + cidr);
+    }
+  }
+  return ok_status();
+}
+
 result<user_addresses> parse_user_addresses(const network& n) {
   if (n.cidr.empty()) return error::invalid_argument(kind_phrase(n) + " needs a cidr");
   auto net = parse_cidr(n.cidr);
@@ -65,6 +82,7 @@ result<user_addresses> parse_user_addresses(const network& n) {
   if (net->prefix < 8 || net->prefix > 30) {
     return refuse("cidr", n.cidr, "must have a prefix length from /8 to /30");
   }
+  if (auto s = check_not_special(n.cidr, *net); !s.ok()) return s.error();
   if (n.dhcp_start.empty() || n.dhcp_end.empty()) {
     return error::invalid_argument(kind_phrase(n) + " needs dhcp_start and dhcp_end");
   }

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "http/actor_answer.hpp"
+#include "images/catalogue.hpp"
 #include "platform/file_io.hpp"
 
 namespace kaso::http {
@@ -61,9 +62,13 @@ result<domain::modify_image> read_modify(const httplib::Request& req, std::strin
   return m;
 }
 
-std::uint64_t task_id(const std::string& text) {
+// A task id is all digits: "1xyz" is no task, not task 1 (issue #15).
+result<std::uint64_t> task_id(const std::string& text) {
   std::uint64_t id = 0;
-  std::from_chars(text.data(), text.data() + text.size(), id);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return error::not_found("task '" + text + "' does not exist");
+  }
   return id;
 }
 
@@ -89,7 +94,12 @@ std::vector<route> image_routes(const api_context& ctx) {
        }},
       {"GET", "/api/v1/images/catalogue",
        [=](const request_context& rc, httplib::Response& res) {
-         answer(ctx, res, 200, actors::get_atom_v, catalogue, rc.req.get_param_value("arch"));
+         // Only an architecture kaso knows (issue #15: arch=../../x was answered).
+         auto arch = rc.req.get_param_value("arch");
+         if (!arch.empty() && !images::parse_cpu_arch(arch)) {
+           return write_error(res, error::invalid_argument("arch must be x86_64 or aarch64, not '" + arch + "'"));
+         }
+         answer(ctx, res, 200, actors::get_atom_v, catalogue, arch);
        }},
       {"GET", "/api/v1/images/{ref}",
        [=](const request_context& rc, httplib::Response& res) {
@@ -113,7 +123,9 @@ std::vector<route> image_routes(const api_context& ctx) {
        }},
       {"POST", "/api/v1/tasks/{id}/cancel",
        [=](const request_context& rc, httplib::Response& res) {
-         answer(ctx, res, 200, domain::cancel_task{task_id(rc.param)}, rc.who);
+         auto id = task_id(rc.param);
+         if (!id.ok()) return write_error(res, id.error());
+         answer(ctx, res, 200, domain::cancel_task{*id}, rc.who);
        }},
   };
 }

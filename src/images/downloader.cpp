@@ -153,6 +153,7 @@ result<download_result> download_locked(int fd, const paths& p, const download_r
   t.offset = *existing;
   t.done = *existing;
   t.stall_timeout = r.stall_timeout;
+  t.min_rate_bytes_per_s = r.min_rate_bytes_per_s;
 
   if (auto st = fetch_whole_file(t, r, keep_part); !st) return st.error();
   if (auto st = writer.finish(); !st) return st.error();

@@ -61,6 +61,7 @@ struct download_request {
   std::optional<std::string> expected_sha256;
   std::optional<std::string> expected_sha512;
   std::chrono::seconds stall_timeout{30};  // give up when nothing arrives for this long
+  std::uint64_t min_rate_bytes_per_s = 1024;  // or when less arrives, on average, in such a window
   std::chrono::seconds connect_timeout{30};
   decompression decompress = decompression::automatic;
 };

@@ -104,7 +104,26 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 
 // Our own stall detection: libcurl's low-speed check averages over several seconds, so a
 // connection that goes silent after a fast start would only be noticed much later.
+// A trickle keeps a transfer "active" for ever (issue #15: 1 byte a second never timed out):
+// each stall_timeout window must bring min_rate_bytes_per_s on average.
+void check_rate(transfer& t) {
+  const auto now = clock::now();
+  if (t.failure || t.min_rate_bytes_per_s == 0 || now - t.window_start < t.stall_timeout) return;
+  const std::uint64_t got = t.done - std::min(t.done, t.window_done);
+  const auto seconds = static_cast<std::uint64_t>(t.stall_timeout.count());
+  if (got < t.min_rate_bytes_per_s * seconds) {
+    t.failure = error::timeout(redact_url(t.url) + ": too slow (" + std::to_string(got) + " bytes in " +
+                               std::to_string(seconds) + " s, less than " + std::to_string(t.min_rate_bytes_per_s) +
+                               " bytes/s) after " + std::to_string(t.done) + " bytes; call again to resume");
+    t.interrupted = true;
+    return;
+  }
+  t.window_start = now;
+  t.window_done = t.done;
+}
+
 void check_stall(transfer& t) {
+  check_rate(t);
   if (t.failure || clock::now() - t.last_activity <= t.stall_timeout) return;
   t.failure = error::timeout(redact_url(t.url) + ": stalled (no data for " +
                              std::to_string(t.stall_timeout.count()) + " s) after " +
@@ -215,6 +234,8 @@ result<attempt_outcome> run_request(transfer& t, const download_request& r) {
   if (!curl) return error::internal("libcurl: cannot create a handle");
   t.curl = curl.get();
   t.last_activity = clock::now();
+  t.window_start = t.last_activity;
+  t.window_done = t.done;
   char errbuf[CURL_ERROR_SIZE] = {};
   const std::string range = std::to_string(t.offset) + "-";
   set_options(curl.get(), t, r, errbuf);

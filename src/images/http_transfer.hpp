@@ -42,6 +42,9 @@ struct transfer {
   clock::time_point last_report{};
   clock::time_point last_activity = clock::now();  // of the latest header line or body bytes
   std::chrono::seconds stall_timeout{30};
+  std::uint64_t min_rate_bytes_per_s = 0;  // 0: none. Below it over a stall_timeout window: failure
+  clock::time_point window_start = clock::now();
+  std::uint64_t window_done = 0;  // `done` at window_start
 
   bool body_started = false;
   bool discard_body = false;     // a 416 to our Range: its body is not file content

@@ -1,7 +1,9 @@
 // kaso-server: loads the configuration, opens the event log, folds the read model (from its latest
 // checkpoint), starts the checkpointer and the actor system under the root supervisor, and serves
 // the API until SIGINT or SIGTERM; then writes a checkpoint at the last event.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -101,8 +103,14 @@ kaso::result<std::string> ensure_token(const std::filesystem::path& path) {
   return token;
 }
 
+// A loopback address as written (a dotted quad in 127.0.0.0/8, ::1) or "localhost"; a name
+// that merely starts with "127." is not one (issue #15).
 bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  if (host == "localhost") return true;
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  return ::inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 int fail(const std::string& message) {
@@ -188,7 +196,12 @@ int run(const options& opts) {
   auto cfg = loaded->config;
   if (opts.path) cfg.path = std::filesystem::absolute(*opts.path);
   if (opts.log_level) cfg.log_level = *opts.log_level;
-  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  // spdlog reads an unknown name as "off": a typo silenced every log line (issue #15).
+  const auto level = spdlog::level::from_str(cfg.log_level);
+  if (level == spdlog::level::off && cfg.log_level != "off") {
+    return fail("log_level must be trace, debug, info, warn, error, critical or off, not '" + cfg.log_level + "'");
+  }
+  spdlog::set_level(level);
   for (const auto& w : loaded->warnings) spdlog::warn("{}", w);
 
   auto effective = server::effective_user();

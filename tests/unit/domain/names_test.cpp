@@ -25,5 +25,16 @@ TEST(names, refuses_hostile_names_with_a_clear_message) {
   }
 }
 
+// Issue #15: C1 controls and bidirectional overrides are control characters too.
+TEST(names, issue_15_c1_and_bidi_controls_are_control_characters) {
+  for (std::string_view bad : {"a\x01", "a\x7f", "a\xc2\x85" "b", "a\xc2\x9b", "x\xe2\x80\xae" "y", "x\xe2\x80\x8f",
+                               "x\xe2\x81\xa6" "y", "x\xe2\x81\xa9"}) {
+    EXPECT_TRUE(has_control_characters(bad)) << testing::PrintToString(std::string(bad));
+  }
+  for (std::string_view fine : {"Ada Lovelace", "caf\xc3\xa9", "\xc2\xa0" "nbsp", "dash \xe2\x80\x94 here", "\xe2\x82\xac" "5"}) {
+    EXPECT_FALSE(has_control_characters(fine)) << testing::PrintToString(std::string(fine));
+  }
+}
+
 }  // namespace
 }  // namespace kaso::domain

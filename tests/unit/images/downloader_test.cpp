@@ -325,6 +325,19 @@ TEST_F(downloader_test, progress_rises_and_is_throttled) {
   EXPECT_LE(static_cast<long>(seen.size()), max_calls);
 }
 
+// Issue #15: a trickle that never stalls still ends: less than the minimum rate over a window.
+TEST_F(downloader_test, issue_15_a_trickle_below_the_minimum_rate_times_out) {
+  serve_slowly(server, "/trickle", payload, 400, 50ms);  // a few hundred bytes a second
+  server.start();
+  auto r = request("/trickle");
+  r.stall_timeout = 1s;
+  r.min_rate_bytes_per_s = 1 << 20;
+  auto got = download(r, {}, never);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code(), errc::timeout);
+  EXPECT_NE(got.error().message().find("too slow"), std::string::npos) << got.error().message();
+}
+
 TEST_F(downloader_test, cancel_from_the_progress_callback_removes_everything) {
   serve_slowly(server, "/slow", payload, 12, 50ms);
   server.start();
