@@ -186,6 +186,12 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
     return error::invalid_argument("the ci bootstrapper needs a host-only or shared network (kaso serves the seed there)");
   }
   if (!c.static_ip4.empty()) {
+    // Only cloud-init's network configuration carries the address into the guest (issue #16:
+    // it was silently ignored for ignition and none).
+    if (b != "ci" && b != "ci-disk") {
+      return error::invalid_argument("a static IPv4 address needs the ci or ci-disk bootstrapper: with " + b +
+                                     " nothing would configure it in the guest");
+    }
     if (auto v = check_static_ip(s, *n, c.static_ip4, c.id); !v.ok()) return v.error();
   }
   if (auto v = check_unique_host_resources(s, c); !v.ok()) return v.error();

@@ -197,6 +197,23 @@ TEST(instance, issue_15_only_changed_guest_reports_are_recorded) {
   EXPECT_EQ(s.when_ok(record_phone_home{id, r}).size(), 1u) << "a new host key";
 }
 
+// Issue #16: a static address nothing would configure is refused, not ignored.
+TEST(instance, issue_16_a_static_address_needs_a_cloud_init_bootstrapper) {
+  auto s = with_default_networks();
+  for (const char* b : {"none", "ignition"}) {
+    auto c = vm(s, std::string("v") + b);
+    c.bootstrapper = b;
+    c.static_ip4 = "172.16.4.5";
+    auto refused = s.when_refused(c);
+    EXPECT_EQ(refused.code(), errc::invalid_argument) << b;
+    EXPECT_NE(refused.message().find("needs the ci or ci-disk bootstrapper"), std::string::npos) << refused.message();
+  }
+  auto c = vm(s, "vci");
+  c.bootstrapper = "ci-disk";
+  c.static_ip4 = "172.16.4.5";
+  s.when_ok(c);
+}
+
 TEST(instance, a_network_in_use_cannot_be_removed) {
   auto s = with_default_networks();
   s.when_ok(vm(s, "vm1"));
