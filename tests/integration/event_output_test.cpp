@@ -117,5 +117,24 @@ TEST(event_output_it, issue_16_an_unknown_kind_is_refused) {
   }
 }
 
+// Issue #16: kaso-replay finds the server's log from the same configuration, and says its commands.
+TEST(event_output_it, issue_16_kaso_replay_reads_the_log_of_the_configuration) {
+  server_harness s;
+  s.write_config({{"path", s.state_path().string()}});
+  s.start();
+  ASSERT_EQ(s.call("POST", "/api/v1/identities", {{"name", "bob"}, {"password", "secret"}}).status, 201);
+  EXPECT_EQ(s.stop(), 0);
+  auto out = platform::run_process({KASO_REPLAY_BIN, "events", "-c", s.config_file().string(), "--kind", "identity"},
+                                   std::chrono::seconds(30));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->exit_code, 0) << out->stderr_text;
+  EXPECT_NE(out->stdout_text.find("identity.created"), std::string::npos) << out->stdout_text;
+  auto help = platform::run_process({KASO_REPLAY_BIN, "-h"}, std::chrono::seconds(30));
+  ASSERT_TRUE(help.ok());
+  for (const auto* command : {"check", "events", "state", "diff", "export", "import"}) {
+    EXPECT_NE(help->stdout_text.find(std::string("  ") + command + " "), std::string::npos) << command;
+  }
+}
+
 }  // namespace
 }  // namespace kaso::testing

@@ -21,6 +21,7 @@
 
 #include <cxxopts.hpp>
 
+#include "config/config.hpp"
 #include "domain/identity.hpp"
 #include "domain/rebuild.hpp"
 #include "domain/snapshot.hpp"
@@ -194,10 +195,21 @@ int import_lines(const std::string& file, const std::string& into) {
 int main(int argc, char** argv) {
   // What it writes (an imported log) is the owner's alone, like the server's state (issue #15).
   ::umask(0077);
-  cxxopts::Options spec("kaso-replay", "Inspect and rebuild a Kaso Mashin event log");
+  cxxopts::Options spec("kaso-replay", "Inspect and rebuild a Kaso Mashin event log\n\n"
+                        "Commands:\n"
+                        "  check     gaps, undecodable events, damaged tables or write-ahead log, checkpoints\n"
+                        "            against a full fold (exit 3 for any damage)\n"
+                        "  events    the events as JSON Lines (--since, --kind, --id)\n"
+                        "  state     every projection as of a point (--at SEQ|TIME)\n"
+                        "  diff      what differs between two points (--from, --to)\n"
+                        "  export    the whole log as JSON Lines\n"
+                        "  import    JSON Lines FILE into a new log (--into DIR)\n\n"
+                        "The log is --log DIR, or the 'events' folder under the 'path' of the server's\n"
+                        "configuration (-c FILE, default ~/.kaso of the owning user).");
   spec.add_options()("command", "check | events | state | diff | export | import", cxxopts::value<std::string>())
       ("file", "JSON Lines file for import", cxxopts::value<std::string>()->default_value(""))
-      ("l,log", "Event log directory (<path>/events)", cxxopts::value<std::string>()->default_value(""))
+      ("l,log", "Event log directory (default: <path>/events of the configuration)", cxxopts::value<std::string>()->default_value(""))
+      ("c,config", "The server's configuration file (default: ~/.kaso of the owning user)", cxxopts::value<std::string>()->default_value(""))
       ("since", "From this sequence number, or from this ISO-8601 UTC time", cxxopts::value<std::string>()->default_value("1"))
       ("kind", "Aggregate kind filter", cxxopts::value<std::string>()->default_value(""))
       ("id", "Aggregate id filter", cxxopts::value<std::string>()->default_value(""))
@@ -219,8 +231,14 @@ int main(int argc, char** argv) {
     auto command = o["command"].as<std::string>();
     const bool use_checkpoint = o.count("no-checkpoint") == 0;
     if (command == "import") return import_lines(o["file"].as<std::string>(), o["into"].as<std::string>());
-    if (o["log"].as<std::string>().empty()) return fail("--log DIR is required");
-    auto store = events::event_store::open(o["log"].as<std::string>(), events::event_store::mode::read_only);
+    // The same log the server uses, unless one is named (issue #16).
+    std::filesystem::path log = o["log"].as<std::string>();
+    if (log.empty()) {
+      auto cfg = load_config(o["config"].as<std::string>());
+      if (!cfg.ok()) return fail(cfg.error().message() + " (or name the log with --log DIR)");
+      log = cfg->config.events_path();
+    }
+    auto store = events::event_store::open(log, events::event_store::mode::read_only);
     if (!store.ok() && command == "check" && store.error().code() == errc::corruption) {
       std::cout << "write-ahead log: " << store.error().message() << "\n";
       return 3;  // damaged: found, not failed
