@@ -1,8 +1,9 @@
-// kaso events list [--since SEQ] [--kind KIND] [--id ID] [--limit N] [-o FORMAT]:
+// kaso events list [--since SEQ|TIME] [--kind KIND] [--id ID] [--limit N] [-o FORMAT]:
 // GET /api/v1/events with the filters given, in that order.
 #include <algorithm>
 
 #include "cli/answer_verb.hpp"
+#include "cli/events/since.hpp"
 #include "cli/events/verbs.hpp"
 #include "cli/events/view.hpp"
 #include "cli/output.hpp"
@@ -12,15 +13,11 @@
 namespace kaso::cli::events {
 namespace {
 
-bool is_number(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // --since, --kind, --id and --limit, taken into the query string in that order.
 verb_target filters() {
   auto add = [](cxxopts::Options& options) {
     options.add_options()
-        ("since", "Only events after sequence number SEQ", cxxopts::value<std::string>(), "SEQ")
+        ("since", since_help, cxxopts::value<std::string>(), "SEQ|TIME")
         ("kind", "Only events of objects of this kind (identity, image, ...)",
          cxxopts::value<std::string>(), "KIND")
         ("id", "Only events of the object with this id", cxxopts::value<std::string>(), "ID")
@@ -31,8 +28,9 @@ verb_target filters() {
     for (const char* name : {"since", "kind", "id", "limit"}) {
       if (!parsed.count(name)) continue;
       auto value = parsed[name].as<std::string>();
-      bool numeric = std::string_view(name) == "since" || std::string_view(name) == "limit";
-      if (numeric && !is_number(value)) {
+      if (std::string_view(name) == "since") {
+        if (auto s = check_since(value); !s.ok()) return s.error();
+      } else if (std::string_view(name) == "limit" && !is_number(value)) {
         return error::invalid_argument("--" + std::string(name) + " must be a number, got '" +
                                        value + "'");
       }
@@ -40,7 +38,7 @@ verb_target filters() {
     }
     return query_string(given);
   };
-  return {"[--since SEQ] [--kind KIND] [--id ID] [--limit N]", add, take};
+  return {"[--since SEQ|TIME] [--kind KIND] [--id ID] [--limit N]", add, take};
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include <thread>
 
 #include "cli/events/event_feed.hpp"
+#include "cli/events/since.hpp"
 #include "cli/events/verbs.hpp"
 #include "cli/events/view.hpp"
 #include "cli/output.hpp"
@@ -40,28 +41,11 @@ constexpr std::array<std::string_view, 6> kinds{"identity", "image", "network", 
 constexpr std::chrono::milliseconds first_backoff{100};
 constexpr std::chrono::milliseconds last_backoff{2000};
 
-bool is_number(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::optional<std::uint64_t> to_number(std::string_view s) {
   std::uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-// YYYY-MM-DDTHH:MM:SS, an optional fraction, Z: the shape events::parse_time takes (the server
-// checks the values).
-bool looks_like_time(std::string_view s) {
-  constexpr std::string_view shape = "dddd-dd-ddTdd:dd:dd";
-  if (s.size() < shape.size() + 1 || s.back() != 'Z') return false;
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    bool digit = s[i] >= '0' && s[i] <= '9';
-    if (shape[i] == 'd' ? !digit : s[i] != shape[i]) return false;
-  }
-  auto rest = s.substr(shape.size(), s.size() - shape.size() - 1);
-  return rest.empty() || (rest.size() >= 2 && rest.front() == '.' && is_number(rest.substr(1)));
 }
 
 class tail final : public command {
@@ -100,10 +84,7 @@ class tail final : public command {
     std::vector<std::pair<std::string, std::string>> query;
     if (parsed.count("since")) {
       auto since = parsed["since"].as<std::string>();
-      if (!is_number(since) && !looks_like_time(since)) {
-        return error::invalid_argument("--since must be a sequence number or a UTC time like "
-                                       "2026-11-30T12:00:00Z, got '" + since + "'");
-      }
+      if (auto s = check_since(since); !s.ok()) return s;
       query.emplace_back("since", since);
     }
     if (parsed.count("kind")) {

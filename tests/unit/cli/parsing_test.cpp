@@ -64,7 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
         usage_case{{"identity", "remove"},
                    "give one of REF, --id ID or --name NAME (see 'kaso identity remove -h')"},
         usage_case{{"events", "list", "--since", "x"},
-                   "--since must be a number, got 'x' (see 'kaso events list -h')"},
+                   "--since must be a sequence number or a UTC time like 2026-11-30T12:00:00Z, got 'x' "
+                   "(see 'kaso events list -h')"},
         usage_case{{"events", "list", "--limit", "-1"},
                    "--limit must be a number, got '-1' (see 'kaso events list -h')"},
         usage_case{{"--bogus", "identity", "list"},

@@ -266,6 +266,14 @@ TEST_F(verbs, events_list_sends_the_filters_and_prints_a_table) {
   EXPECT_EQ(only_request().target, "/api/v1/events?since=2&kind=identity&id=1&limit=10");
 }
 
+// Issue #16: events list takes a time for --since, as events tail does.
+TEST_F(verbs, issue_16_events_list_since_takes_a_time) {
+  server.answer("GET", "/api/v1/events?since=2026-11-30T12%3A00%3A00Z", 200, nlohmann::json::array());
+  auto r = kaso({"events", "list", "--since", "2026-11-30T12:00:00Z", "-o", "json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "[]\n");
+}
+
 TEST_F(verbs, events_list_without_filters) {
   server.answer("GET", "/api/v1/events", 200, nlohmann::json::array());
   auto r = kaso({"events", "list", "-o", "json"});
