@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "instance_fixture.hpp"
+#include "platform/free_port.hpp"
 
 namespace kaso::testing {
 namespace {
@@ -61,18 +62,6 @@ int connect_tcp(int port) {
   return fd;
 }
 
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // Headers and the first 1 MiB chunk of a chunked POST whose end never comes.
 std::string chunked_post(const std::string& path, const std::string& extra_headers = "") {
   std::string chunk(1 << 20, 'x');
@@ -106,7 +95,9 @@ TEST(body_bounds_it, issue_15_the_api_socket_refuses_bodies_it_cannot_bound_befo
 
 TEST(body_bounds_it, issue_15_the_tcp_listener_checks_the_token_first_then_the_body) {
   server_harness s;
-  int port = free_port();
+  auto free = platform::free_loopback_port();
+  ASSERT_TRUE(free.ok());
+  const int port = *free;
   s.write_config({{"tcp_listener", true}, {"default_server_port", port}});
   s.start();
   std::string token;

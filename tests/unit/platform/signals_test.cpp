@@ -2,6 +2,8 @@
 // signalled, and no file in the tree calls kill( except signals.cpp.
 #include "platform/signals.hpp"
 
+#include "platform/child_process.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,15 +19,11 @@
 namespace kaso::platform {
 namespace {
 
-// A child that sleeps until killed; reaped by the destructor.
+// A child running sleep (spawn_detached returns once the exec has happened); killed and reaped
+// by the destructor unless the test did.
 struct sleeper {
-  pid_t pid = ::fork();
-  sleeper() {
-    if (pid == 0) {
-      ::execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-  }
+  result<process_handle> child = spawn_detached({"sleep", "60"}, {});
+  pid_t pid = child.ok() ? child->pid() : -1;
   ~sleeper() {
     if (pid > 0) {
       (void)signal_process(pid, SIGKILL);
@@ -48,14 +46,6 @@ TEST(signals, pids_that_name_groups_are_refused) {
 TEST(signals, a_pid_running_another_program_is_not_signalled) {
   sleeper child;
   ASSERT_GT(child.pid, 0);
-  // Wait until the child runs sleep (before the exec its cmdline is the test's own).
-  for (int k = 0; k < 2000; ++k) {
-    std::ifstream in("/proc/" + std::to_string(child.pid) + "/cmdline");
-    std::string argv0;
-    std::getline(in, argv0, '\0');
-    if (argv0.find("sleep") != std::string::npos) break;
-    ::usleep(1000);
-  }
   auto refused = signal_program(child.pid, SIGKILL, "qemu-system");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code(), errc::conflict);
