@@ -3,8 +3,8 @@
 // the API until SIGINT or SIGTERM; then writes a checkpoint at the last event.
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <malloc.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>

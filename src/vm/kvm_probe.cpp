@@ -3,8 +3,6 @@
 
 #include <stdlib.h>
 
-#include <thread>
-
 #include "qemu/command_line.hpp"
 #include "qemu/vm_process.hpp"
 
