@@ -87,7 +87,10 @@ table catalogue_table(const nlohmann::json& catalogue) {
   for (const auto& entry : catalogue) {
     auto arch = text_of(entry, "arch");
     if (flag(entry, "other_arch")) arch += " (other)";
-    t.rows.push_back({text_of(entry, "name"), text_of(entry, "os"), text_of(entry, "version"), arch,
+    // A release out of standard support stays listed for its users, marked (issue #16).
+    auto version = text_of(entry, "version");
+    if (flag(entry, "eol")) version += " (end of life)";
+    t.rows.push_back({text_of(entry, "name"), text_of(entry, "os"), version, arch,
                       text_of(entry, "format"), text_of(entry, "url")});
   }
   return t;

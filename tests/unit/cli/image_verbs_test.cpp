@@ -250,6 +250,17 @@ TEST_F(image_verbs, catalogue_marks_the_other_architecture) {
   EXPECT_EQ(only_request().target, "/api/v1/images/catalogue");
 }
 
+// Issue #16: the catalogue hid eol.
+TEST_F(image_verbs, issue_16_catalogue_marks_end_of_life_releases) {
+  auto entries = catalogue();
+  entries[1]["eol"] = true;
+  server.answer("GET", "/api/v1/images/catalogue", 200, entries);
+  auto r = kaso({"image", "catalogue"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("24.04 (end of life)"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("(end of life)"), r.out.rfind("(end of life)")) << "only the eol entry";
+}
+
 TEST_F(image_verbs, catalogue_asks_for_the_given_architecture) {
   server.answer("GET", "/api/v1/images/catalogue?arch=aarch64", 200, catalogue());
   auto r = kaso({"image", "catalogue", "--arch", "aarch64", "-o", "json"});
