@@ -67,7 +67,8 @@ class power_verb final : public command {
     add_object_ref_options(options, "instance");
     if (spec_.stops) {
       options.add_options()
-          ("timeout", "Seconds to wait for the guest to power off before qemu is killed",
+          ("timeout", "Seconds to wait for the guest to power off (ACPI) before qemu is quit, then killed "
+                      "(default " + std::to_string(default_stop_wait_s) + ", at most " + std::to_string(max_timeout_s) + ")",
            cxxopts::value<std::string>(), "SECONDS")
           ("force", "Kill qemu at once instead of asking the guest to power off");
     }

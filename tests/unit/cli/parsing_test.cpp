@@ -128,6 +128,19 @@ TEST(help, every_verb_prints_its_usage) {
   }
 }
 
+// Issue #16: stop's help gives the default wait.
+TEST(help, issue_16_stop_says_its_default_timeout) {
+  for (const char* verb : {"stop", "restart"}) {
+    auto r = run_offline({"instance", verb, "-h"});
+    std::string flat;  // the help's words, however cxxopts wraps them
+    for (char c : r.out) {
+      bool blank = c == ' ' || c == '\n';
+      if (!blank || (!flat.empty() && flat.back() != ' ')) flat += blank ? ' ' : c;
+    }
+    EXPECT_NE(flat.find("(default 60, at most 3600)"), std::string::npos) << r.out;
+  }
+}
+
 TEST(help, the_positional_ref_is_in_the_synopsis_not_the_option_list) {
   auto r = run_offline({"identity", "get", "--help"});
   EXPECT_NE(r.out.find("kaso identity get (REF | --id ID | --name NAME) [-o FORMAT]"),
