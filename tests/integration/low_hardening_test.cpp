@@ -3,6 +3,7 @@
 // log_level and a default_server_host that only looks like loopback stop the server.
 #include <gtest/gtest.h>
 
+#include "eventually.hpp"
 #include "server_harness.hpp"
 
 namespace kaso::testing {
@@ -16,6 +17,8 @@ TEST(low_hardening_it, issue_15_odd_ids_arches_and_network_blocks_are_refused) {
   auto arch = s.call("GET", "/api/v1/images/catalogue?arch=../../x");
   EXPECT_EQ(arch.status, 400) << arch.body.dump();
   EXPECT_EQ(s.call("GET", "/api/v1/images/catalogue?arch=aarch64").status, 200);
+  // The predefined networks are recorded just after the server starts answering: count from there.
+  ASSERT_TRUE(eventually([&] { return s.get_json("/api/v1/networks").size() == 3; }));
   const auto before = s.get_json("/api/v1/events").size();
   for (auto [cidr, first, last] : {std::tuple{"127.0.0.0/24", "127.0.0.10", "127.0.0.20"},
                                    std::tuple{"224.0.0.0/24", "224.0.0.10", "224.0.0.20"},
