@@ -3,8 +3,10 @@
 // is frozen: never rename a `type` string, never change the meaning of a field.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +20,11 @@ struct cause {
   std::string origin = "server";
   friend bool operator==(const cause&, const cause&) = default;
 };
+
+// Every aggregate kind the log holds (doc/event-log.md): what `--kind` and `?kind=` may name.
+// Header-only, so that the CLI checks a kind without linking the event layer.
+inline constexpr std::array<std::string_view, 6> aggregate_kinds = {"identity", "image", "network",
+                                                                    "instance", "task",  "host"};
 
 struct event {
   std::uint64_t seq = 0;        // gapless, from 1; assigned by the store at append

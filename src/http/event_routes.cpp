@@ -8,7 +8,6 @@
 //                                    or after TIME (ISO-8601 UTC, 2026-11-30T12:00:00Z)
 //   (nothing)                        from the first event
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <deque>
 #include <limits>
@@ -94,9 +93,6 @@ result<std::uint64_t> start_of_last(const events::event_store& store, const even
 // to 2 GB); a client pages with since.
 constexpr std::uint64_t max_events_per_answer = 10000;
 
-// The aggregate kinds the log holds (doc/event-log.md).
-constexpr std::array<std::string_view, 6> known_kinds = {"identity", "image", "task", "network", "instance", "host"};
-
 status check_bounds(const std::optional<std::uint64_t>& n, const char* key) {
   if (n && *n > max_events_per_answer) {
     return error::invalid_argument(std::string("'") + key + "' is at most " + std::to_string(max_events_per_answer) +
@@ -106,9 +102,10 @@ status check_bounds(const std::optional<std::uint64_t>& n, const char* key) {
 }
 
 status check_kind(const std::string& kind) {
-  if (kind.empty() || std::find(known_kinds.begin(), known_kinds.end(), kind) != known_kinds.end()) return ok_status();
+  const auto& kinds = events::aggregate_kinds;
+  if (kind.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) return ok_status();
   std::string names;
-  for (auto k : known_kinds) names += (names.empty() ? "" : ", ") + std::string(k);
+  for (auto k : kinds) names += (names.empty() ? "" : ", ") + std::string(k);
   return error::invalid_argument("'kind' must be one of " + names + ", not '" + kind + "'");
 }
 

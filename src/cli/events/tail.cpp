@@ -33,11 +33,12 @@
 #include "cli/events/view.hpp"
 #include "cli/output.hpp"
 #include "cli/url.hpp"
+#include "events/event.hpp"
 
 namespace kaso::cli::events {
 namespace {
 
-constexpr std::array<std::string_view, 6> kinds{"identity", "image", "network", "instance", "task", "host"};
+constexpr const auto& kinds = kaso::events::aggregate_kinds;
 constexpr std::chrono::milliseconds first_backoff{100};
 constexpr std::chrono::milliseconds last_backoff{2000};
 
