@@ -34,6 +34,8 @@ result<vm_launch> launch_of(manager_actor* self, const domain::instance& i) {
   bool serves_guest = (i.bootstrapper == "ci" || i.bootstrapper == "ci-disk") && !vm::guest_service_url(*n, p).empty();
   if (serves_guest) l.guest_socket = f.guest_socket;
   if (i.bootstrapper == "ci") l.seed_dir = f.seed_dir;
+  l.console_log = f.console_log;
+  l.ssh_port = i.ssh_port;
   return l;
 }
 
@@ -54,6 +56,7 @@ using then_fn = std::function<void(std::optional<caf::error>, std::uint64_t id)>
 // Runs qemu for instance `id`, whose instance.starting is durable, in a VM actor of its own, then
 // records instance.started (instance.restarted for an automatic restart) or start_failed.
 void launch(manager_actor* self, std::uint64_t id, vm_launch l, then_fn then) {
+  self->state.stages.erase(id);
   auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l);
   self->state.vms[id] = vm;
   self->request(vm, l.timeout + std::chrono::seconds(10), start_atom_v)
@@ -191,6 +194,7 @@ void remove(manager_actor* self, const remove_instance_request& req, const event
 void on_exited(manager_actor* self, std::uint64_t id, int code, int signal, std::string shutdown_reason,
                std::string detail = {}) {
   self->state.vms.erase(id);
+  self->state.stages.erase(id);
   spdlog::info("instance {}: qemu ended (exit code {}, signal {}, shutdown reason '{}'{})", id, code, signal,
                shutdown_reason, detail.empty() ? "" : ", " + detail);
   domain::mark_exited m{id, code, signal, "", false, std::move(shutdown_reason), std::move(detail), now_us()};
@@ -357,6 +361,15 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
         record_report(self, domain::record_phone_home{id, std::move(r)});
       },
       [=](ip_atom, std::uint64_t id, std::string& ip) { record_report(self, domain::record_ip_report{id, std::move(ip)}); },
+      [=](stage_atom, std::uint64_t id, std::string& stage) {
+        if (self->state.vms.count(id) != 0) self->state.stages[id] = std::move(stage);
+      },
+      [=](ready_atom, std::uint64_t id) {
+        spdlog::info("instance {}: sshd answers", id);
+        self->state.pipeline->submit_then(self, domain::record_ready{id, now_us()}, origin("supervisor"), [id](outcome& out) {
+          if (!out.ok()) spdlog::warn("instance {}: readiness not recorded: {}", id, out.error().message());
+        });
+      },
       [=, &pipeline](appended_atom, std::uint64_t token, result<std::vector<events::event>>& r) {
         pipeline.on_appended(token, r);
       },
@@ -366,7 +379,7 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
         if (what == "networks") {
           for (const auto& [id, n] : m.networks.by_id) out.push_back(domain::to_json(n, m.networks));
         } else {
-          for (const auto& [id, i] : m.instances.by_id) out.push_back(domain::to_json(i));
+          for (const auto& [id, i] : m.instances.by_id) out.push_back(instance_view(self, i));
         }
         return text(out);
       },
@@ -376,7 +389,7 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
           if (const auto* n = m.networks.resolve(ref)) return text(domain::to_json(*n, m.networks));
           return caf_error(error::not_found("network '" + ref + "' does not exist"));
         }
-        if (const auto* i = m.instances.resolve(ref)) return text(domain::to_json(*i));
+        if (const auto* i = m.instances.resolve(ref)) return text(instance_view(self, *i));
         return caf_error(error::not_found("instance '" + ref + "' does not exist"));
       },
       [=](fail_atom) -> caf::result<void> {

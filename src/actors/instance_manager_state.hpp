@@ -29,6 +29,7 @@ struct instance_manager_state {
   std::optional<pipeline_t> pipeline;
   std::map<std::uint64_t, pending_create> creating;
   std::map<std::uint64_t, caf::actor> vms;  // the VM actor of every instance whose qemu we run
+  std::map<std::uint64_t, std::string> stages;  // how far each running boot has come (transient)
   static inline const char* name = "instance-manager";
 };
 
@@ -37,9 +38,24 @@ using promise_t = caf::typed_response_promise<json_text>;
 
 inline json_text text(const nlohmann::json& j) { return pipeline_t::text(j); }
 
+// The API's view of `i`, with its boot stage (kept only in memory: it changes too often to be
+// an event) while it runs.
+inline nlohmann::json instance_view(manager_actor* self, const domain::instance& i) {
+  auto j = domain::to_json(i);
+  if (i.state != "running") return j;
+  if (i.ready_us != 0) {
+    j["boot_stage"] = "ssh";
+  } else if (auto s = self->state.stages.find(i.id); s != self->state.stages.end()) {
+    j["boot_stage"] = s->second;
+  } else {
+    j["boot_stage"] = "firmware";
+  }
+  return j;
+}
+
 inline nlohmann::json instance_view(manager_actor* self, std::uint64_t id) {
   const auto* i = self->state.pipeline->durable().instances.find(id);
-  return i != nullptr ? domain::to_json(*i) : nlohmann::json();
+  return i != nullptr ? instance_view(self, *i) : nlohmann::json();
 }
 
 inline nlohmann::json network_view(manager_actor* self, std::uint64_t id) {

@@ -40,6 +40,8 @@ CAF_ADD_ATOM(kaso, kaso::actors, phone_home_atom, "phonehome")
 CAF_ADD_ATOM(kaso, kaso::actors, ip_atom, "ip")
 CAF_ADD_ATOM(kaso, kaso::actors, records_atom, "records")
 CAF_ADD_ATOM(kaso, kaso::actors, adopt_atom, "adopt")
+CAF_ADD_ATOM(kaso, kaso::actors, ready_atom, "ready")
+CAF_ADD_ATOM(kaso, kaso::actors, stage_atom, "stage")
 CAF_END_TYPE_ID_BLOCK(kaso)
 
 namespace kaso::actors {

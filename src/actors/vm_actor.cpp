@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/messages.hpp"
+#include "guest/boot_watcher.hpp"
 #include "guest/guest_listener.hpp"
 #include "platform/exit_watcher.hpp"
 #include "qemu/vm_process.hpp"
@@ -14,10 +15,18 @@ struct vm_state {
   std::unique_ptr<guest::guest_listener> listener;
   std::optional<qemu::qmp_client> qmp;
   std::unique_ptr<platform::exit_watcher> watcher;
+  std::unique_ptr<guest::boot_watcher> boot;
   static inline const char* name = "vm";
 };
 
 using vm_actor_t = caf::stateful_actor<vm_state>;
+
+// Lets go of the guest's doors and watchers (qemu itself is not touched).
+void let_go(vm_state& st) {
+  if (st.watcher) st.watcher->stop();
+  st.boot.reset();
+  st.listener.reset();
+}
 
 // How long the QMP socket is read, once qemu has ended, for the SHUTDOWN event that says why.
 constexpr auto shutdown_event_wait = std::chrono::milliseconds(200);
@@ -37,7 +46,7 @@ status watch(vm_actor_t* self, platform::process_handle&& process) {
 // SHUTDOWN event, still readable on the closed QMP socket), then ends.
 void report_end(vm_actor_t* self, caf::actor manager, std::uint64_t id, int code, int signal) {
   auto& st = self->state;
-  if (st.watcher) st.watcher->stop();
+  let_go(st);
   std::string shutdown_reason;
   if (st.qmp) {
     auto event = st.qmp->wait_event("SHUTDOWN", shutdown_event_wait);
@@ -47,6 +56,27 @@ void report_end(vm_actor_t* self, caf::actor manager, std::uint64_t id, int code
   }
   self->send(manager, exited_atom_v, id, code, signal, shutdown_reason);
   self->quit();
+}
+
+// Follows this boot from the host: stages and readiness go to the manager.
+// `console_offset`: the console log's size before this boot wrote to it.
+std::uint64_t console_size(const vm_launch& l) {
+  std::error_code ec;
+  auto size = l.console_log.empty() ? 0 : std::filesystem::file_size(l.console_log, ec);
+  return ec ? 0 : size;
+}
+
+std::unique_ptr<guest::boot_watcher> watch_boot(const vm_launch& l, caf::actor manager, std::uint64_t console_offset) {
+  guest::boot_watch w;
+  w.console_log = l.console_log;
+  w.console_offset = console_offset;
+  w.ssh_port = l.ssh_port;
+  auto id = l.instance_id;
+  w.on_stage = [manager, id](guest::boot_stage s) {
+    caf::anon_send(manager, stage_atom_v, id, std::string(guest::to_string(s)));
+  };
+  w.on_ready = [manager, id] { caf::anon_send(manager, ready_atom_v, id); };
+  return guest::boot_watcher::start(std::move(w));
 }
 
 result<std::unique_ptr<guest::guest_listener>> start_listener(const vm_launch& l, caf::actor manager) {
@@ -67,6 +97,10 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor mana
     self->quit();
     return to_caf(listener.error());
   }
+  if (!l.console_log.empty()) {
+    if (auto b = guest::bound_console_log(l.console_log); !b.ok()) spdlog::warn("{}", b.error().message());
+  }
+  auto console_offset = console_size(l);
   qemu::launch_options o{l.argv, l.qmp_socket, l.log_file, l.timeout};
   auto vm = qemu::launch(o);
   if (!vm.ok()) {
@@ -76,6 +110,8 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor mana
   auto pid = vm->process.pid();
   auto started = platform::process_start_time(pid);
   st.listener = std::move(*listener);
+  // Started once qemu runs, so that its first report reaches the manager after this answer.
+  st.boot = watch_boot(l, manager, console_offset);
   st.qmp.emplace(std::move(vm->qmp));
   if (auto w = watch(self, std::move(vm->process)); !w.ok()) {
     (void)qemu::stop(vm->process, &*st.qmp, std::chrono::milliseconds(0), true);
@@ -108,6 +144,7 @@ caf::result<bool> adopt(vm_actor_t* self, caf::actor manager, const vm_launch& l
   auto listener = start_listener(l, manager);
   if (!listener.ok()) return fail(listener.error());
   st.listener = std::move(*listener);
+  st.boot = watch_boot(l, manager, console_size(l));
   st.qmp.emplace(std::move(*qmp));
   if (auto w = watch(self, std::move(*process)); !w.ok()) return fail(w.error());
   return true;
@@ -122,6 +159,7 @@ caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful
   st.watcher.reset();
   // The guest's door closes (and its socket goes) before the answer, so that whoever acts on the
   // answer (remove) finds no file of ours still changing in the instance directory.
+  st.boot.reset();
   st.listener.reset();
   self->quit();
   if (ended_on_its_own && process.ended()) {
@@ -139,8 +177,7 @@ caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch) {
   // lets go of it (qemu keeps running) and ends.
   self->monitor(manager);
   self->set_down_handler([self](const caf::down_msg&) {
-    if (self->state.watcher) self->state.watcher->stop();
-    self->state.listener.reset();
+    let_go(self->state);
     self->quit();
   });
   return {

@@ -1,5 +1,6 @@
 // The VM actor: owns one running qemu process, its QMP connection, the watcher that notices its
-// exit at once, and the instance's guest listener. One per running instance, spawned by the
+// exit at once, the instance's guest listener, and the boot watcher that follows the guest's boot
+// from the host (console log, SSH banner). One per running instance, spawned by the
 // instance manager, detached (it blocks in qemu's start and stop), and gone when qemu is.
 //
 // Protocol:
@@ -21,6 +22,9 @@
 //                                                   quits
 //   (phone_home_atom, uint64 id, phone_home_report)       the guest phoned home
 //   (ip_atom, uint64 id, string ip)                        the guest reported its address
+//   (stage_atom, uint64 id, string stage)                  the boot watcher saw a new stage
+//                                                          (guest/boot_watcher.hpp): transient
+//   (ready_atom, uint64 id)                                sshd answered, once per boot
 // On shutdown (exit message), or when the manager goes down, qemu keeps running: only the watcher
 // and listener stop.
 #pragma once
@@ -41,6 +45,8 @@ struct vm_launch {
   std::string log_file;
   std::string guest_socket;  // empty: no guest listener
   std::string seed_dir;      // served by the guest listener; empty: none
+  std::string console_log;   // qemu's serial console log; empty: none
+  std::uint16_t ssh_port = 0;  // the instance's SSH endpoint on 127.0.0.1; 0: never ready
   std::chrono::milliseconds timeout{30000};
 };
 

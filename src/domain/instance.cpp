@@ -306,7 +306,8 @@ instance_files files_of(const std::string& dir) {
           dir + "/console.sock",
           dir + "/vnc.sock",
           dir + "/guest.sock",
-          dir + "/qemu.log"};
+          dir + "/qemu.log",
+          dir + "/console.log"};
 }
 
 nlohmann::json to_json(const instance& i) {
@@ -351,6 +352,11 @@ nlohmann::json to_json(const instance& i) {
           {"exit", exit},
           {"message", i.message},
           {"phone_home", home},
+          {"ready", i.state == "running" && i.ready_us != 0},
+          {"ready_time", i.ready_us != 0 ? nlohmann::json(events::format_time(i.ready_us)) : nlohmann::json()},
+          {"ready_after_s", i.ready_us != 0 ? nlohmann::json(static_cast<double>(i.ready_after_ms) / 1000.0)
+                                            : nlohmann::json()},
+          {"boot_stage", nullptr},
           {"os_disk_path", f.os_disk},
           {"seed_path", i.bootstrapper == "ci-disk" ? f.seed_iso : (i.bootstrapper == "ignition" ? f.ignition : "")},
           {"vm_script_path", f.vm_script},
@@ -358,6 +364,7 @@ nlohmann::json to_json(const instance& i) {
           {"console_socket", f.console_socket},
           {"vnc_socket", i.display == "vnc" ? f.vnc_socket : ""},
           {"log_path", f.log},
+          {"console_log_path", f.console_log},
           {"version", i.version},
           {"created", events::format_time(i.created_us)},
           {"modified", events::format_time(i.modified_us)}};

@@ -26,6 +26,8 @@
 //   instance.gave_up      {reason}                   past the restart limit: failed
 //   instance.phoned_home  {hostname, host_keys{type: base64}, ip}
 //   instance.ip_reported  {ip}
+//   instance.ready        {after_ms}                 sshd answered on the instance's SSH endpoint,
+//                                                    after_ms after this boot's instance.starting
 //   instance.removed      {name}
 //
 // Lifecycle (every change is one of the events above; "policy" is the restart policy's decision,
@@ -96,6 +98,9 @@ struct instance {
   std::vector<std::int64_t> restart_times_us;  // when recent automatic restarts were scheduled, oldest first
   unsigned restart_attempt = 0;                // of the automatic restart scheduled or running; 0: none
   std::int64_t restart_due_us = 0;             // state "restarting": when the restart is due
+  std::int64_t boot_started_us = 0;            // this boot's instance.starting
+  std::int64_t ready_us = 0;                   // this boot's instance.ready; 0: not ready (yet)
+  std::uint64_t ready_after_ms = 0;            // from boot_started_us to ready_us
   std::uint64_t version = 0;
   std::int64_t created_us = 0, modified_us = 0;
   friend bool operator==(const instance&, const instance&) = default;
@@ -217,6 +222,12 @@ struct record_ip_report {
   std::uint64_t id = 0;
   std::string ip;
 };
+// The boot watcher heard sshd answer (guest/boot_watcher.hpp). Recorded once per boot, and only
+// while the instance runs.
+struct record_ready {
+  std::uint64_t id = 0;
+  std::int64_t now_us = 0;
+};
 
 result<std::vector<events::event>> decide(const machines& s, const create_instance& c);
 result<std::vector<events::event>> decide(const machines& s, const modify_instance& c);
@@ -229,6 +240,7 @@ result<std::vector<events::event>> decide(const machines& s, const mark_exited& 
 result<std::vector<events::event>> decide(const machines& s, const begin_restart& c);
 result<std::vector<events::event>> decide(const machines& s, const record_phone_home& c);
 result<std::vector<events::event>> decide(const machines& s, const record_ip_report& c);
+result<std::vector<events::event>> decide(const machines& s, const record_ready& c);
 
 // Network commands, decided against the instances too (see network.hpp).
 result<std::vector<events::event>> decide(const machines& s, const create_network& c);
@@ -242,7 +254,7 @@ void evolve(machines& s, const events::event& e);
 // The files of an instance, all inside its directory.
 struct instance_files {
   std::string dir, os_disk, seed_iso, seed_dir, ignition, vm_script, qmp_socket, console_socket,
-      vnc_socket, guest_socket, log;
+      vnc_socket, guest_socket, log, console_log;
 };
 instance_files files_of(const std::string& dir);
 

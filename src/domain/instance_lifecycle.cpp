@@ -153,6 +153,15 @@ result<std::vector<events::event>> decide(const machines& s, const record_ip_rep
   return decision(**found).add("instance.ip_reported", {{"ip", c.ip}}).take_events();
 }
 
+result<std::vector<events::event>> decide(const machines& s, const record_ready& c) {
+  auto found = existing(s, c.id);
+  if (!found.ok()) return found.error();
+  const instance& i = **found;
+  if (i.state != "running" || i.ready_us != 0) return std::vector<events::event>{};
+  auto after_us = std::max<std::int64_t>(0, c.now_us - i.boot_started_us);
+  return decision(i).add("instance.ready", {{"after_ms", after_us / 1000}}).take_events();
+}
+
 namespace detail {
 
 void apply_lifecycle(instance& i, const events::event& e) {
@@ -161,6 +170,9 @@ void apply_lifecycle(instance& i, const events::event& e) {
   if (t == "instance.starting") {
     i.state = "starting";
     i.message.clear();
+    i.boot_started_us = e.time_us;
+    i.ready_us = 0;
+    i.ready_after_ms = 0;
     unsigned attempt = 0;
     take(p, "restart_attempt", attempt);
     i.restart_attempt = attempt;
@@ -173,12 +185,14 @@ void apply_lifecycle(instance& i, const events::event& e) {
   } else if (t == "instance.start_failed") {
     i.state = "stopped";
     i.pid = 0;
+    i.ready_us = 0;
     take(p, "message", i.message);
   } else if (t == "instance.stopping") {
     i.state = "stopping";
   } else if (t == "instance.stopped" || t == "instance.crashed") {
     i.state = t == "instance.stopped" ? "stopped" : "crashed";
     i.pid = 0;
+    i.ready_us = 0;
     i.last_exit = std::pair{p.value("exit_code", -1), p.value("signal", 0)};
     i.message.clear();
     if (t == "instance.crashed") {
@@ -215,6 +229,9 @@ void apply_lifecycle(instance& i, const events::event& e) {
     if (r.ip.empty() && i.phone_home) r.ip = i.phone_home->ip;  // reported earlier by the guest
     r.time_us = e.time_us;
     i.phone_home = std::move(r);
+  } else if (t == "instance.ready") {
+    i.ready_us = e.time_us;
+    take(p, "after_ms", i.ready_after_ms);
   } else if (t == "instance.ip_reported") {
     if (!i.phone_home) i.phone_home = phone_home_report{};
     take(p, "ip", i.phone_home->ip);

@@ -178,6 +178,9 @@ constexpr auto members(of<instance>) {
                     member{"restart_times_us", &instance::restart_times_us},
                     member{"restart_attempt", &instance::restart_attempt},
                     member{"restart_due_us", &instance::restart_due_us},
+                    member{"boot_started_us", &instance::boot_started_us},
+                    member{"ready_us", &instance::ready_us},
+                    member{"ready_after_ms", &instance::ready_after_ms},
                     member{"version", &instance::version},
                     member{"created_us", &instance::created_us},
                     member{"modified_us", &instance::modified_us}};

@@ -90,9 +90,11 @@ status add_control_sockets(const machine_spec& spec, args& out) {
     if (auto s = check_socket_path("serial_socket", spec.serial_socket, spec.os); !s) {
       return s;
     }
+    std::string log;
+    if (!spec.serial_log.empty()) log = ",logfile=" + escape_option_value(spec.serial_log) + ",logappend=on";
     out.insert(out.end(), {"-chardev",
                            "socket,id=serial0,path=" + escape_option_value(spec.serial_socket) +
-                               ",server=on,wait=off",
+                               ",server=on,wait=off" + log,
                            "-serial", "chardev:serial0"});
   }
   return ok_status();

@@ -113,6 +113,7 @@ struct machine_spec {
   std::string vnc_socket;     // required when display is vnc
   std::string qmp_socket;     // empty: no QMP
   std::string serial_socket;  // empty: no serial port
+  std::string serial_log;     // the serial port's output appended here too; empty: not logged
   std::string firmware_code;  // edk2 code (pflash, read-only); required on aarch64
   std::string firmware_vars;  // edk2 variable store (pflash, writable); optional
   std::vector<smbios_entry> smbios;

@@ -53,6 +53,7 @@ result<qemu::machine_spec> machine_spec_for(const domain::instance& i, const dom
   if (s.display == qemu::display_kind::vnc) s.vnc_socket = f.vnc_socket;
   s.qmp_socket = f.qmp_socket;
   s.serial_socket = f.console_socket;
+  s.serial_log = f.console_log;
   s.firmware_code = p.firmware_code;
   s.firmware_vars = p.firmware_vars;
   // The instance is told apart in the guest by its serial; `ci` finds its seed from it.

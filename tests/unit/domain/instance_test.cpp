@@ -246,3 +246,40 @@ TEST(instance, modify_checks_and_records_only_changes) {
 
 }  // namespace
 }  // namespace kaso::domain
+
+namespace kaso::domain {
+namespace {
+
+// Issue #17: readiness on every boot. instance.ready comes once per boot, only while running,
+// with the time since that boot's instance.starting; a new boot forgets the last one's.
+TEST(instance, issue_17_ready_is_recorded_once_per_boot_with_the_time_since_start) {
+  auto s = with_default_networks();
+  s.when_ok(vm(s, "vm1"));
+  std::uint64_t id = s.state.instances.resolve("vm1")->id;
+  EXPECT_TRUE(s.when_ok(record_ready{id, 5'000'000}).empty()) << "not running: nothing";
+  s.now_us = 10'000'000;
+  s.when_ok(start_instance{"vm1"});
+  EXPECT_TRUE(s.when_ok(record_ready{id, 10'500'000}).empty()) << "still starting: nothing";
+  s.when_ok(mark_started{id, 4242, 77});
+  auto ready = s.when_ok(record_ready{id, 52'250'000});
+  ASSERT_EQ(types(ready), std::vector<std::string>{"instance.ready"});
+  EXPECT_EQ(ready[0].payload["after_ms"], 42250);
+  EXPECT_TRUE(s.when_ok(record_ready{id, 60'000'000}).empty()) << "once per boot";
+  auto json = to_json(*s.state.instances.find(id));
+  EXPECT_EQ(json["ready"], true);
+  EXPECT_DOUBLE_EQ(json["ready_after_s"].get<double>(), 42.25);
+  s.now_us = 70'000'000;
+  s.when_ok(stop_instance{"vm1", false, 60});
+  s.when_ok(mark_exited{id, 0, 0, "powerdown", true});
+  EXPECT_EQ(to_json(*s.state.instances.find(id))["ready"], false) << "stopped";
+  s.now_us = 80'000'000;
+  s.when_ok(start_instance{"vm1"});
+  s.when_ok(mark_started{id, 4343, 78});
+  EXPECT_EQ(to_json(*s.state.instances.find(id))["ready"], false) << "the second boot is not ready yet";
+  auto again = s.when_ok(record_ready{id, 81'000'000});
+  ASSERT_EQ(types(again), std::vector<std::string>{"instance.ready"});
+  EXPECT_EQ(again[0].payload["after_ms"], 1000);
+}
+
+}  // namespace
+}  // namespace kaso::domain

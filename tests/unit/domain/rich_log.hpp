@@ -136,6 +136,7 @@ inline std::vector<events::event> rich_log() {
   vm(5, 1, {});
   add("instance", 5, 2, "instance.starting", json::object());
   add("instance", 5, 3, "instance.started", {{"pid", 7000}, {"start_time", 1234}});
+  add("instance", 5, 4, "instance.ready", {{"after_ms", 41500}});
   // The host's accelerator, chosen twice (issue #14).
   for (auto [version, accel] : {std::pair{1, "kvm"}, std::pair{2, "tcg"}}) {
     add("host", 0, version, "host.accelerator_chosen",
