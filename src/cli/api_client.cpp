@@ -143,6 +143,16 @@ result<nlohmann::json> api_client::get(const std::string& path) {
   return impl_->request(path, [&](const std::string& p) { return impl_->http.Get(p); });
 }
 
+result<api_client::bytes_answer> api_client::get_bytes(const std::string& path) {
+  httplib::Result r = impl_->http.Get(std::string(api_base) + path);
+  if (!r) return transport_error(r.error(), impl_->server, impl_->read_timeout);
+  if (r->status < 200 || r->status >= 300) return interpret(r.value()).error();
+  bytes_answer out;
+  out.body = std::move(r->body);
+  for (const auto& [k, v] : r->headers) out.headers[k] = v;
+  return out;
+}
+
 result<nlohmann::json> api_client::post(const std::string& path, const nlohmann::json& body) {
   return impl_->request(path, [&](const std::string& p) {
     return impl_->http.Post(p, body.dump(), "application/json");

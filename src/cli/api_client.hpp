@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,13 @@ class api_client {
   result<nlohmann::json> post(const std::string& path, const nlohmann::json& body);
   result<nlohmann::json> patch(const std::string& path, const nlohmann::json& body);
   result<nlohmann::json> del(const std::string& path);
+  // A GET whose 2xx answer is bytes, not JSON (an instance's console log): the body and the
+  // answer's headers (names as the server sent them). Errors as for get.
+  struct bytes_answer {
+    std::string body;
+    std::map<std::string, std::string> headers;
+  };
+  result<bytes_answer> get_bytes(const std::string& path);
 
   // How long each later request waits for its answer (default_read_timeout until set), for a
   // request the server answers only once slow work is done (creating, stopping an instance).

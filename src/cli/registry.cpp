@@ -64,6 +64,10 @@ std::vector<std::unique_ptr<command>> make_commands() {
   all.push_back(instance::make_stop());
   all.push_back(instance::make_restart());
   all.push_back(instance::make_console());
+  all.push_back(instance::make_logs());
+  all.push_back(instance::make_shell());
+  all.push_back(instance::make_exec());
+  all.push_back(instance::make_copy());
   all.push_back(make_list_verb({"task", "List background tasks", "/tasks", task::list_table}));
   all.push_back(make_get_verb({"task", "Show one background task", task_target(), "/tasks",
                                task::fields_of}));

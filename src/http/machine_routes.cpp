@@ -1,6 +1,10 @@
 // /api/v1/networks and /api/v1/instances: network and instance commands and queries. Bodies are
 // read strictly (unknown keys, wrong types and absurd numbers are refused here, before any actor
 // sees them); everything that needs state is checked by the deciders.
+#include <charconv>
+
+#include "domain/instance.hpp"
+#include "guest/console_log.hpp"
 #include "http/actor_answer.hpp"
 #include "http/api_context.hpp"
 #include "http/json_io.hpp"
@@ -158,6 +162,42 @@ caf::timespan stop_bound(const actors::stop_request& r) {
   return std::chrono::seconds(r.timeout_s + 60);
 }
 
+// `GET .../console-log`: bounded whatever is asked.
+constexpr std::uint64_t console_tail_default = 64 * 1024;
+constexpr std::uint64_t console_tail_max = 4 * 1024 * 1024;
+constexpr std::uint64_t console_from_max = 1024 * 1024;
+
+result<std::optional<std::uint64_t>> console_param(const httplib::Request& req, const char* key, std::uint64_t max) {
+  if (!req.has_param(key)) return std::optional<std::uint64_t>{};
+  auto text = req.get_param_value(key);
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v > max) {
+    return error::invalid_argument(std::string("'") + key + "' must be an integer from 0 to " + std::to_string(max));
+  }
+  return std::optional<std::uint64_t>{v};
+}
+
+// The instance's console log, read by this HTTP thread (the instance manager only says where it is).
+void answer_console_log(const api_context& ctx, const request_context& rc, httplib::Response& res) {
+  auto tail = console_param(rc.req, "tail", console_tail_max);
+  if (!tail.ok()) return write_error(res, tail.error());
+  auto from = console_param(rc.req, "from", std::numeric_limits<std::uint64_t>::max());
+  if (!from.ok()) return write_error(res, from.error());
+  auto vm = actors::ask<actors::json_text>(*ctx.sys, ctx.supervisor, actors::get_atom_v, std::string("instances"), rc.param);
+  if (!vm.ok()) return write_error(res, vm.error());
+  auto path = nlohmann::json::parse(*vm.value(), nullptr, false).value("path", std::string());
+  if (path.empty()) return write_error(res, error::internal("the instance has no directory"));
+  auto log = domain::files_of(path).console_log;
+  std::uint64_t end = 0;
+  auto bytes = *from ? guest::read_console_from(log, **from, console_from_max, end)
+                     : guest::read_console_tail(log, tail->value_or(console_tail_default), end);
+  if (!bytes.ok()) return write_error(res, bytes.error());
+  res.status = 200;
+  res.set_header("X-Kaso-Console-End", std::to_string(end));
+  res.set_content(std::move(*bytes), "application/octet-stream");
+}
+
 }  // namespace
 
 std::vector<route> machine_routes(const api_context& ctx) {
@@ -229,6 +269,8 @@ std::vector<route> machine_routes(const api_context& ctx) {
          auto bound = stop_bound(*r) + std::chrono::seconds(90);
          answer_within(ctx, bound, res, 200, actors::restart_atom_v, std::move(*r), rc.who);
        }},
+      {"GET", "/api/v1/instances/{ref}/console-log",
+       [=](const request_context& rc, httplib::Response& res) { answer_console_log(ctx, rc, res); }},
   };
 }
 

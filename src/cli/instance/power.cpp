@@ -1,7 +1,12 @@
 // kaso instance start|stop|restart (REF | --id ID | --name NAME) [--timeout SECONDS] [--force]
-// [-o FORMAT]: POST /api/v1/instances/{ref}/start|stop|restart, which the server answers with the
+// [--wait [--wait-timeout SECONDS]] [-o FORMAT]: POST /api/v1/instances/{ref}/start|stop|restart, which the server answers with the
 // instance once the change is done; prints "Started instance vm1 (pid 1234)", "Stopped instance
 // vm1", "Restarted instance vm1 (pid 1240)", or with -o json the instance.
+//
+// start and restart take --wait: once qemu runs, the progress of the boot goes to stderr until the
+// instance is ready (SSH answers; readiness.hpp), then "vm1 is ready (after 74.9 s): kaso instance
+// shell vm1"; a boot that is not ready within --wait-timeout (default 300 s) fails with the
+// console's last lines and exit 1. With -o json the instance is printed once ready.
 //
 // stop and restart send {"timeout": SECONDS, "force": true} as given (only what is given): how long
 // the server waits for the guest to power off before it kills qemu, and whether to kill at once.
@@ -18,6 +23,7 @@
 #include <string>
 
 #include "cli/instance/option_values.hpp"
+#include "cli/instance/readiness.hpp"
 #include "cli/instance/verbs.hpp"
 #include "cli/object_ref.hpp"
 #include "cli/output.hpp"
@@ -60,7 +66,8 @@ class power_verb final : public command {
 
   std::string synopsis() const override {
     const char* stop_options = spec_.stops ? " [--timeout SECONDS] [--force]" : "";
-    return std::string(object_ref_synopsis) + stop_options + " [-o FORMAT]";
+    const char* wait_options = spec_.starts ? " [--wait [--wait-timeout SECONDS]]" : "";
+    return std::string(object_ref_synopsis) + stop_options + wait_options + " [-o FORMAT]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -71,6 +78,13 @@ class power_verb final : public command {
                       "(default " + std::to_string(default_stop_wait_s) + ", at most " + std::to_string(max_timeout_s) + ")",
            cxxopts::value<std::string>(), "SECONDS")
           ("force", "Kill qemu at once instead of asking the guest to power off");
+    }
+    if (spec_.starts) {
+      options.add_options()
+          ("wait", "Return once the instance is ready (its SSH answers), showing the boot's progress")
+          ("wait-timeout", "Seconds --wait waits for readiness (default " + std::to_string(default_ready_wait.count()) +
+                               ", at most " + std::to_string(max_ready_wait_s) + ")",
+           cxxopts::value<std::string>(), "SECONDS");
     }
     add_output_option(options);
   }
@@ -85,6 +99,13 @@ class power_verb final : public command {
       timeout_s_ = *seconds;
     }
     force_ = spec_.stops && parsed.count("force") > 0;
+    wait_ = spec_.starts && parsed.count("wait") > 0;
+    if (spec_.starts && parsed.count("wait-timeout")) {
+      if (!wait_) return error::invalid_argument("--wait-timeout goes with --wait");
+      auto seconds = parse_count("--wait-timeout", parsed["wait-timeout"].as<std::string>(), 1, max_ready_wait_s);
+      if (!seconds) return seconds.error();
+      wait_limit_ = std::chrono::seconds(*seconds);
+    }
     auto format = take_output_format(parsed);
     if (!format) return format.error();
     ref_ = *ref;
@@ -92,13 +113,14 @@ class power_verb final : public command {
     return ok_status();
   }
 
-  status run(api_client& api, std::ostream& out, std::ostream&) override {
+  status run(api_client& api, std::ostream& out, std::ostream& err) override {
     nlohmann::json body = nlohmann::json::object();
     if (timeout_s_) body["timeout"] = *timeout_s_;
     if (force_) body["force"] = true;
     api.set_read_timeout(read_timeout_of(spec_, timeout_s_));
     auto answer = api.post("/instances/" + percent_encode(ref_) + "/" + spec_.name, body);
     if (!answer) return answer.error();
+    if (wait_) return wait_and_tell(api, *answer, out, err);
     if (format_ == output_format::json) {
       print_json(out, *answer);
       return ok_status();
@@ -111,7 +133,26 @@ class power_verb final : public command {
   }
 
  private:
+  // --wait: the progress on stderr, then the instance (json) or how to get in.
+  status wait_and_tell(api_client& api, const nlohmann::json& started, std::ostream& out, std::ostream& err) {
+    const auto name = text_of(started, "name");
+    if (format_ != output_format::json) {
+      out << spec_.done << " instance " << name << " (pid " << text_of(started, "pid") << ")\n" << std::flush;
+    }
+    api.set_read_timeout(api_client::default_read_timeout);
+    auto ready = wait_until_ready(api, name, wait_limit_, err, task::real_wait_env());
+    if (!ready) return ready.error();
+    if (format_ == output_format::json) {
+      print_json(out, *ready);
+      return ok_status();
+    }
+    out << name << " is ready (after " << text_of(*ready, "ready_after_s") << " s): kaso instance shell " << name << '\n';
+    return ok_status();
+  }
+
   power_spec spec_;
+  bool wait_ = false;
+  std::chrono::seconds wait_limit_ = default_ready_wait;
   std::string ref_;
   std::optional<std::uint64_t> timeout_s_;
   bool force_ = false;

@@ -15,6 +15,10 @@ std::unique_ptr<command> make_remove();   // kaso instance remove REF [--force]
 std::unique_ptr<command> make_start();    // kaso instance start REF
 std::unique_ptr<command> make_stop();     // kaso instance stop REF [--timeout SECONDS] [--force]
 std::unique_ptr<command> make_restart();  // kaso instance restart REF [--timeout SECONDS] [--force]
+std::unique_ptr<command> make_shell();    // kaso instance shell REF [--user USER] [-i KEY]
+std::unique_ptr<command> make_exec();     // kaso instance exec REF [...] -- COMMAND [ARG]...
+std::unique_ptr<command> make_copy();     // kaso instance copy [-r] [NAME:]SRC [NAME:]DST
+std::unique_ptr<command> make_logs();     // kaso instance logs REF [-n LINES] [-f]
 // kaso instance console REF|--id|--name; `env` names the terminal's ends (tests pass their own).
 std::unique_ptr<command> make_console(console_env env = real_console_env());
 
