@@ -20,7 +20,7 @@ std::vector<std::uint64_t> identity_ids_of(const nlohmann::json& instance) {
   auto it = instance.find("identity_ids");
   if (it == instance.end() || !it->is_array()) return out;
   for (const auto& id : *it) {
-    if (id.is_number_unsigned()) out.push_back(id.get<std::uint64_t>());
+    if (id.is_number_integer() && id.get<std::int64_t>() > 0) out.push_back(id.get<std::uint64_t>());
   }
   return out;
 }
@@ -29,7 +29,7 @@ std::string login_user(const nlohmann::json& instance, const nlohmann::json& ide
   for (auto id : identity_ids_of(instance)) {
     if (!identities.is_array()) break;
     for (const auto& i : identities) {
-      if (i.value("id", std::uint64_t{0}) == id && !text_of(i, "public_key").empty()) return text_of(i, "name");
+      if (text_of(i, "id") == std::to_string(id) && !text_of(i, "public_key").empty()) return text_of(i, "name");
     }
   }
   return "";
