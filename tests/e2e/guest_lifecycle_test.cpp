@@ -8,9 +8,13 @@
 //      default restart policy, on-failure): the guest boots again and answers SSH;
 //   8. a second instance seeded over the network (ci) phones home too;
 //   9. removal, and the event log tells the story in order.
+// Issue #17 on the same guests: instance.ready on every boot (the first, a --wait start, after a
+// supervised restart) compared with the first ssh that worked; kaso instance exec/copy/logs with
+// the host key kaso writes itself, and a guest that phones home another key is refused.
 // Guests run one at a time on the host-only network (user networking with restrict=on); only
 // 127.0.0.1 is contacted. The figures (start call, phone home, SSH) are printed at the end.
 #include <signal.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <fstream>
@@ -18,6 +22,8 @@
 #include <optional>
 
 #include <gtest/gtest.h>
+
+#include <httplib.h>
 
 #include "guest_probe.hpp"
 #include "server_harness.hpp"
@@ -50,6 +56,7 @@ struct boot_figures {
   double banner = -1;      // until sshd answered on the forwarded port
   double phone_home = -1;  // until the phone home (with a host key) was recorded
   double ssh = -1;         // until an ssh command succeeded
+  double ready = -1;       // instance.ready's after_ms, as the server measured it from instance.starting
   pid_t pid = 0;           // qemu, as the start answer named it
 };
 
@@ -60,12 +67,18 @@ pid_t pid_of(const json& vm) { return vm.is_object() ? vm.value("pid", 0) : 0; }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+// The story without the address reports and readiness (whose place among the guest's own reports
+// depends on the guest's timing); readiness is counted on its own (ready_count).
 std::vector<std::string> types_of(const json& events) {
   std::vector<std::string> out;
   for (const auto& e : events) {
-    if (e["type"] != "instance.ip_reported") out.push_back(e["type"]);
+    if (e["type"] != "instance.ip_reported" && e["type"] != "instance.ready") out.push_back(e["type"]);
   }
   return out;
+}
+
+long ready_count(const json& events) {
+  return std::count_if(events.begin(), events.end(), [](const json& e) { return e["type"] == "instance.ready"; });
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -94,6 +107,10 @@ class guest_lifecycle : public ::testing::Test {
   // The steps of the scenario, in order.
   void boot_the_disk_seeded_instance();
   void check_that_another_host_key_is_refused();
+  void wait_for_ready(const std::string& name, boot_figures& f);
+  void get_in_with_the_cli();
+  void phone_home_another_key_and_be_refused();
+  platform::process_output kaso_exec(const std::vector<std::string>& command) const;
   void stop_gracefully();
   void start_again();
   void kill_qemu_and_wait_for_the_restart();
@@ -121,6 +138,7 @@ void guest_lifecycle::SetUp() {
   auto accelerator = accelerator_for(*image, s_.root(), 45s, note);
   if (!note.empty()) std::cerr << "[e2e] " << note << "\n";
   s_.write_config({{"accelerator", accelerator}});
+  ::setenv("HOME", s_.root().c_str(), 1);  // kaso writes ~/.kaso/known_hosts there
   ASSERT_NO_FATAL_FAILURE(s_.start());
   auto created = s_.kaso({"image", "create", "-n", image_name, "--file", image->string()}, 600s);
   ASSERT_EQ(created.exit_code, 0) << created.stderr_text;
@@ -141,9 +159,11 @@ void guest_lifecycle::SetUp() {
 void guest_lifecycle::TearDown() {
   for (const auto& f : figures_) {
     std::cout << "[e2e] " << f.what << ": start call " << f.start_call << " s, sshd banner " << f.banner
-              << " s, phone home " << f.phone_home << " s, ssh " << f.ssh << " s\n";
+              << " s, phone home " << f.phone_home << " s, ssh " << f.ssh << " s, instance.ready " << f.ready
+              << " s after instance.starting\n";
     RecordProperty(f.what, "start_call=" + std::to_string(f.start_call) + " banner=" + std::to_string(f.banner) +
-                               " phone_home=" + std::to_string(f.phone_home) + " ssh=" + std::to_string(f.ssh));
+                               " phone_home=" + std::to_string(f.phone_home) + " ssh=" + std::to_string(f.ssh) +
+                               " ready=" + std::to_string(f.ready));
   }
   if (HasFailure()) std::cout << "[e2e] server log tail:\n" << s_.log().substr(s_.log().size() > 6000 ? s_.log().size() - 6000 : 0);
   stop_leftover_guests();
@@ -224,6 +244,85 @@ void guest_lifecycle::wait_for_ssh(const ssh_client& ssh, int port, boot_figures
   f.ssh = seconds_since(f.started);
 }
 
+// instance.ready for this boot (the server's boot watcher heard sshd); its figure.
+void guest_lifecycle::wait_for_ready(const std::string& name, boot_figures& f) {
+  json vm;
+  bool ready = poll_until(60s, 250ms, [&] { return (vm = instance(name))["ready"] == true; });
+  EXPECT_TRUE(ready) << name << " answers ssh but the server never recorded it ready: " << vm.dump();
+  if (ready) f.ready = vm["ready_after_s"].get<double>();
+  EXPECT_EQ(vm["boot_stage"], "ssh");
+}
+
+// kaso instance exec e2e-disk -i KEY -- COMMAND...
+platform::process_output guest_lifecycle::kaso_exec(const std::vector<std::string>& command) const {
+  std::vector<std::string> args = {"instance", "exec", disk_vm, "-i", key_.string(), "--"};
+  args.insert(args.end(), command.begin(), command.end());
+  return s_.kaso(args, 120s);
+}
+
+// Issue #17: in with kaso alone: exec returns the remote status, copy both ways keeps every
+// byte, logs show the boot.
+void guest_lifecycle::get_in_with_the_cli() {
+  auto hostname = kaso_exec({"hostname"});
+  EXPECT_EQ(hostname.exit_code, 0) << hostname.stderr_text;
+  EXPECT_EQ(hostname.stdout_text, std::string(disk_vm) + "\n");
+  EXPECT_EQ(kaso_exec({"false"}).exit_code, 1);
+  EXPECT_EQ(kaso_exec({"sh", "-c", "exit 3"}).exit_code, 3);
+  EXPECT_EQ(kaso_exec({"echo", "a  b", "it's"}).stdout_text, "a  b it's\n") << "words arrive as given";
+  EXPECT_TRUE(fs::exists(s_.root() / ".kaso" / "known_hosts" / disk_vm));
+
+  std::string bytes;
+  for (int i = 0; i < 256 * 1024; ++i) bytes.push_back(static_cast<char>((i * 7919 + i / 251) & 0xff));
+  auto up = s_.root() / "up.bin";
+  std::ofstream(up, std::ios::binary) << bytes;
+  auto sent = s_.kaso({"instance", "copy", "-i", key_.string(), up.string(), std::string(disk_vm) + ":/tmp/up.bin"}, 120s);
+  EXPECT_EQ(sent.exit_code, 0) << sent.stderr_text;
+  auto local_sum = platform::run_process({"sha256sum", up.string()}, 10s);
+  auto remote_sum = ssh_->run("sha256sum /tmp/up.bin");
+  ASSERT_TRUE(local_sum.ok());
+  EXPECT_EQ(remote_sum.stdout_text.substr(0, 64), local_sum->stdout_text.substr(0, 64)) << remote_sum.stderr_text;
+  auto down = s_.root() / "down.bin";
+  auto got = s_.kaso({"instance", "copy", "-i", key_.string(), std::string(disk_vm) + ":/tmp/up.bin", down.string()}, 120s);
+  EXPECT_EQ(got.exit_code, 0) << got.stderr_text;
+  std::ifstream in(down, std::ios::binary);
+  EXPECT_TRUE(std::string((std::istreambuf_iterator<char>(in)), {}) == bytes) << "the copy back is byte-identical";
+  fs::create_directories(s_.root() / "tree" / "sub");
+  std::ofstream(s_.root() / "tree" / "sub" / "leaf.txt") << "leaf\n";
+  auto tree = s_.kaso({"instance", "copy", "-r", "-i", key_.string(), (s_.root() / "tree").string(),
+                       std::string(disk_vm) + ":/tmp/"}, 120s);
+  EXPECT_EQ(tree.exit_code, 0) << tree.stderr_text;
+  EXPECT_EQ(kaso_exec({"cat", "/tmp/tree/sub/leaf.txt"}).stdout_text, "leaf\n");
+
+  auto logs = s_.kaso({"instance", "logs", disk_vm});
+  EXPECT_EQ(logs.exit_code, 0) << logs.stderr_text;
+  EXPECT_TRUE(contains(logs.stdout_text, "Linux version")) << "the console log holds the boot";
+  EXPECT_TRUE(contains(logs.stdout_text, std::string(disk_vm) + " login:")) << logs.stdout_text.substr(0, 2000);
+}
+
+// Issue #17: kaso trusts only the key the guest phoned home. A phone home with another key (as
+// a guest lying about itself would send it, on its own listener) makes exec refuse to connect;
+// the real key phoned home again makes it work again.
+void guest_lifecycle::phone_home_another_key_and_be_refused() {
+  auto post_key = [&](const std::string& key) {
+    httplib::Client guest(disk_["path"].get<std::string>() + "/guest.sock");
+    guest.set_address_family(AF_UNIX);
+    auto r = guest.Post("/phone-home", httplib::Params{{"hostname", disk_vm}, {"pub_key_ed25519", key}});
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->status : -1);
+  };
+  const std::string real = instance(disk_vm)["phone_home"]["host_keys"]["ssh-ed25519"];
+  std::ifstream own_pub(key_.string() + ".pub");
+  std::string type, other_key;
+  own_pub >> type >> other_key;
+  post_key(type + " " + other_key);
+  EXPECT_TRUE(poll_until(10s, 100ms, [&] { return instance(disk_vm)["phone_home"]["host_keys"]["ssh-ed25519"] == other_key; }));
+  auto refused = kaso_exec({"hostname"});
+  EXPECT_EQ(refused.exit_code, 255) << refused.stdout_text;
+  EXPECT_TRUE(contains(refused.stderr_text, "Host key verification failed")) << refused.stderr_text;
+  post_key("ssh-ed25519 " + real);
+  EXPECT_TRUE(poll_until(10s, 100ms, [&] { return instance(disk_vm)["phone_home"]["host_keys"]["ssh-ed25519"] == real; }));
+  EXPECT_EQ(kaso_exec({"hostname"}).exit_code, 0);
+}
+
 // The instance's view and the tail of qemu's log, for a failure message.
 std::string guest_lifecycle::diagnostics(const std::string& name) const {
   auto r = s_.call("GET", "/api/v1/instances/" + name);
@@ -248,6 +347,7 @@ void guest_lifecycle::boot_the_disk_seeded_instance() {
   ssh_.emplace(key_, s_.root() / "disk.known_hosts", key_user, port());
   ssh_->trust("ssh-ed25519", host_key);
   ASSERT_NO_FATAL_FAILURE(wait_for_ssh(*ssh_, port(), first));
+  wait_for_ready(disk_vm, first);
   figures_.push_back(first);
   EXPECT_EQ(ssh_->run("hostname").stdout_text, std::string(disk_vm) + "\n");
   auto id_tester = ssh_->run(std::string("id ") + key_user);
@@ -299,9 +399,23 @@ void guest_lifecycle::stop_gracefully() {
   EXPECT_FALSE(changed) << "no restart after a requested stop: " << events_of(id()).dump();
 }
 
-// 6. Started again: reachable again, with the same host key.
+// 6. Started again, with --wait: it returns once the server saw sshd answer (issue #17), and ssh
+// works at once; reachable again, with the same host key.
 void guest_lifecycle::start_again() {
-  auto second = start_with_cli(disk_vm, "ci-disk second boot");
+  boot_figures second{"ci-disk second boot (start --wait)"};
+  auto waited = s_.kaso({"instance", "start", disk_vm, "--wait"}, 400s);
+  second.start_call = seconds_since(second.started);
+  ASSERT_EQ(waited.exit_code, 0) << waited.stderr_text << diagnostics(disk_vm);
+  EXPECT_TRUE(contains(waited.stdout_text, std::string(disk_vm) + " is ready (after ")) << waited.stdout_text;
+  EXPECT_TRUE(contains(waited.stderr_text, std::string(disk_vm) + ": SSH ready\n")) << waited.stderr_text;
+  EXPECT_TRUE(contains(waited.stderr_text, std::string(disk_vm) + ": kernel booting\n")) << waited.stderr_text;
+  auto vm = instance(disk_vm);
+  second.pid = pid_of(vm);
+  qemu_pids_.push_back(second.pid);
+  EXPECT_EQ(vm["ready"], true);
+  second.ready = vm["ready_after_s"].is_number() ? vm["ready_after_s"].get<double>() : -1;
+  auto first_try = ssh_->run("hostname");
+  EXPECT_TRUE(first_try.succeeded()) << "ready means ssh works: " << first_try.stderr_text;
   ASSERT_NO_FATAL_FAILURE(wait_for_ssh(*ssh_, port(), second));
   figures_.push_back(second);
   EXPECT_EQ(ssh_->run("hostname").stdout_text, std::string(disk_vm) + "\n");
@@ -333,6 +447,7 @@ void guest_lifecycle::kill_qemu_and_wait_for_the_restart() {
   ASSERT_NE(crash, evs.end());
   EXPECT_EQ((*crash)["payload"]["signal"], 9);
   ASSERT_NO_FATAL_FAILURE(wait_for_ssh(*ssh_, port(), again));
+  wait_for_ready(disk_vm, again);
   figures_.push_back(again);
   EXPECT_EQ(ssh_->run("hostname").stdout_text, std::string(disk_vm) + "\n");
 }
@@ -343,12 +458,15 @@ void guest_lifecycle::remove_the_disk_seeded_instance() {
   EXPECT_EQ(removed.exit_code, 0) << removed.stderr_text;
   EXPECT_FALSE(fs::exists(disk_["path"].get<std::string>()));
   std::vector<std::string> story = {"instance.created", "instance.starting", "instance.started",
-                                    "instance.phoned_home", "instance.stopping", "instance.stopped",
+                                    "instance.phoned_home", "instance.phoned_home", "instance.phoned_home",
+                                    "instance.stopping", "instance.stopped",
                                     "instance.starting", "instance.started",
                                     "instance.crashed", "instance.restart_scheduled", "instance.starting",
                                     "instance.restarted", "instance.stopping", "instance.stopped", "instance.removed"};
-  auto told = types_of(events_of(id()));
+  auto evs = events_of(id());
+  auto told = types_of(evs);
   EXPECT_EQ(told, story) << joined(told);
+  EXPECT_EQ(ready_count(evs), 3) << "instance.ready on each of its three boots";
 }
 
 // 8. A second instance, seeded over the network by kaso's guest listener, on DHCP.
@@ -362,6 +480,7 @@ void guest_lifecycle::boot_the_network_seeded_instance() {
   ssh_client ssh(key_, s_.root() / "net.known_hosts", key_user, net_port);
   ssh.trust("ssh-ed25519", host_key);
   ASSERT_NO_FATAL_FAILURE(wait_for_ssh(ssh, net_port, boot));
+  wait_for_ready(net_vm, boot);
   figures_.push_back(boot);
   EXPECT_EQ(ssh.run("hostname").stdout_text, std::string(net_vm) + "\n");
   auto addr = ssh.run("ip -4 -o addr show scope global");
@@ -378,7 +497,9 @@ void guest_lifecycle::remove_everything() {
   EXPECT_EQ(image_removed.exit_code, 0) << image_removed.stderr_text;
   EXPECT_TRUE(s_.get_json("/api/v1/images").empty());
   EXPECT_TRUE(s_.get_json("/api/v1/instances").empty());
-  auto told = types_of(events_of(net_["id"]));
+  auto net_events = events_of(net_["id"]);
+  EXPECT_EQ(ready_count(net_events), 1);
+  auto told = types_of(net_events);
   EXPECT_EQ(told, (std::vector<std::string>{"instance.created", "instance.starting", "instance.started",
                                             "instance.phoned_home", "instance.stopping", "instance.stopped",
                                             "instance.removed"}))
@@ -391,6 +512,8 @@ void guest_lifecycle::remove_everything() {
 TEST_F(guest_lifecycle, a_real_guest_boots_phones_home_answers_ssh_stops_crashes_and_is_removed) {
   ASSERT_NO_FATAL_FAILURE(boot_the_disk_seeded_instance());
   check_that_another_host_key_is_refused();
+  get_in_with_the_cli();
+  phone_home_another_key_and_be_refused();
   ASSERT_NO_FATAL_FAILURE(stop_gracefully());
   ASSERT_NO_FATAL_FAILURE(start_again());
   ASSERT_NO_FATAL_FAILURE(kill_qemu_and_wait_for_the_restart());
