@@ -55,14 +55,16 @@ void print_global_help(std::ostream& out, cxxopts::Options& options,
   std::size_t column = 0;
   for (const auto& g : command_groups()) column = std::max(column, 2 + g.name.size() + 2);
   for (const auto& c : commands) column = std::max(column, 4 + c->name().size() + 2);
-  out << options.help({""}) << "\nGroups and verbs:\n";
+  out << options.help({""}) << "\nCommands:\n";
+  for (const command* top : verbs_of(commands, "")) out << help_line(2, top->name(), column, top->summary());
+  out << "\nGroups and verbs:\n";
   for (const auto& g : command_groups()) {
     out << help_line(2, g.name, column, g.summary);
     for (const command* verb : verbs_of(commands, g.name)) {
       out << help_line(4, verb->name(), column, verb->summary());
     }
   }
-  out << "\nRun 'kaso GROUP VERB -h' for the options of a verb.\n";
+  out << "\nRun 'kaso COMMAND -h' or 'kaso GROUP VERB -h' for the options of a verb.\n";
 }
 
 void print_group_help(std::ostream& out, const group_info& group,
@@ -124,6 +126,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   }
 
   if (!split.group) return usage_error(err, "missing command group (see 'kaso -h')");
+  auto top = std::find_if(commands.begin(), commands.end(),
+                          [&](const auto& c) { return c->group().empty() && c->name() == *split.group; });
+  if (top != commands.end()) return run_command(**top, split.rest, [&] { return connect(global); }, out, err);
   const auto& groups = command_groups();
   auto group = std::find_if(groups.begin(), groups.end(),
                             [&](const group_info& g) { return g.name == *split.group; });

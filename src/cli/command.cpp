@@ -6,7 +6,7 @@ namespace {
 
 int usage_error(std::ostream& err, const command& cmd, std::string_view message) {
   print_error(err,
-              std::string(message) + " (see 'kaso " + cmd.group() + " " + cmd.name() + " -h')");
+              std::string(message) + " (see 'kaso " + full_name(cmd) + " -h')");
   return exit_usage;
 }
 
@@ -24,7 +24,7 @@ void print_error(std::ostream& err, std::string_view message) {
 
 int run_command(command& cmd, const std::vector<std::string>& args, const client_factory& connect,
                 std::ostream& out, std::ostream& err) {
-  const std::string program = "kaso " + cmd.group() + " " + cmd.name();
+  const std::string program = "kaso " + full_name(cmd);
   try {
     cxxopts::Options options(program, cmd.summary() + "\n");
     options.custom_help(cmd.synopsis());

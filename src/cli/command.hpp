@@ -74,6 +74,11 @@ using client_factory = std::function<result<api_client>()>;
 int run_command(command& cmd, const std::vector<std::string>& args, const client_factory& connect,
                 std::ostream& out, std::ostream& err);
 
+// "GROUP VERB", or "VERB" for a top-level command (group ""), as typed after "kaso".
+inline std::string full_name(const command& cmd) {
+  return cmd.group().empty() ? cmd.name() : cmd.group() + " " + cmd.name();
+}
+
 // The one line every failure prints: "kaso: <message>\n".
 void print_error(std::ostream& err, std::string_view message);
 

@@ -8,6 +8,7 @@
 #include "cli/image/view.hpp"
 #include "cli/instance/verbs.hpp"
 #include "cli/instance/view.hpp"
+#include "cli/launch/verbs.hpp"
 #include "cli/network/verbs.hpp"
 #include "cli/network/view.hpp"
 #include "cli/server/verbs.hpp"
@@ -34,6 +35,7 @@ const std::vector<group_info>& command_groups() {
 // factory in their group's verbs.hpp.
 std::vector<std::unique_ptr<command>> make_commands() {
   std::vector<std::unique_ptr<command>> all;
+  all.push_back(launch::make_launch());  // top level: kaso launch
   all.push_back(
       make_list_verb({"identity", "List identities", "/identities", identity::list_table}));
   all.push_back(make_get_verb({"identity", "Show one identity", object_target("identity"),

@@ -93,8 +93,10 @@ TEST(help, lists_every_group_and_verb) {
     EXPECT_NE(r.out.find("\n  " + g.name + " "), std::string::npos) << g.name;
   }
   for (const auto& c : make_commands()) {
-    EXPECT_NE(r.out.find("\n    " + c->name() + " "), std::string::npos) << c->name();
+    const std::string indent = c->group().empty() ? "\n  " : "\n    ";  // top-level commands: under Commands
+    EXPECT_NE(r.out.find(indent + c->name() + " "), std::string::npos) << c->name();
   }
+  EXPECT_NE(r.out.find("Commands:\n  launch "), std::string::npos) << r.out;
 }
 
 TEST(help, group_help_lists_its_verbs) {
@@ -118,10 +120,10 @@ TEST(help, group_help_lists_its_verbs) {
 
 TEST(help, every_verb_prints_its_usage) {
   for (const auto& c : make_commands()) {
-    auto r = run_offline({c->group(), c->name(), "-h"});
+    auto r = c->group().empty() ? run_offline({c->name(), "-h"}) : run_offline({c->group(), c->name(), "-h"});
     EXPECT_EQ(r.code, 0) << c->name();
     EXPECT_EQ(r.err, "");
-    EXPECT_NE(r.out.find("Usage:\n  kaso " + c->group() + " " + c->name() + " " + c->synopsis()),
+    EXPECT_NE(r.out.find("Usage:\n  kaso " + full_name(*c) + " " + c->synopsis()),
               std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("  -h, --help"), std::string::npos);
@@ -159,6 +161,11 @@ TEST(registry, verbs_are_unique_and_in_known_groups) {
   const auto& groups = command_groups();
   for (const auto& c : make_commands()) {
     EXPECT_TRUE(seen.insert({c->group(), c->name()}).second) << c->group() << " " << c->name();
+    if (c->group().empty()) {  // a top-level command: its name must not hide a group
+      EXPECT_FALSE(std::any_of(groups.begin(), groups.end(), [&](const group_info& g) { return g.name == c->name(); }))
+          << c->name();
+      continue;
+    }
     EXPECT_TRUE(std::any_of(groups.begin(), groups.end(),
                             [&](const group_info& g) { return g.name == c->group(); }))
         << c->group();
