@@ -18,7 +18,7 @@ packages=(
   cmake g++ pkg-config ninja-build
   libcaf-dev librocksdb-dev libcpp-httplib-dev nlohmann-json3-dev libcxxopts-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcurl4-openssl-dev libssl-dev libcrypt-dev libisofs-dev liblzma-dev zlib1g-dev libzstd-dev
+  libcurl4-openssl-dev libssl-dev libcrypt-dev libisofs-dev libyaml-dev liblzma-dev zlib1g-dev libzstd-dev
   qemu-system-x86 qemu-utils openssh-client gzip curl netcat-openbsd genisoimage python3-yaml
   clang libclang-rt-14-dev
   mmdebstrap e2fsprogs fdisk grub-pc-bin

@@ -71,6 +71,8 @@ result<domain::create_instance> initial_command(manager_actor* self, const insta
   c.static_ip4 = req.static_ip4;
   c.autostart = req.autostart;
   c.restart = req.restart;
+  c.user_data_kind = req.user_data_kind;
+  c.user_data_bytes = req.user_data.size();
   c.network_ref = std::to_string(n->id);
   c.mac = new_mac(st);
   c.host = s.host;
@@ -108,11 +110,13 @@ domain::instance as_created(const domain::create_instance& c) {
   i.static_ip4 = c.static_ip4;
   i.mac = c.mac;
   i.ssh_port = c.ssh_port;
+  i.user_data_kind = c.user_data_kind;
+  i.user_data_bytes = c.user_data_bytes;
   return i;
 }
 
-void provision_and_record(manager_actor* self, domain::create_instance c, identity_records ids, events::cause who,
-                          promise_t promise) {
+void provision_and_record(manager_actor* self, domain::create_instance c, std::string user_data, identity_records ids,
+                          events::cause who, promise_t promise) {
   auto& st = self->state;
   auto abandon = [self, id = c.id, promise](const caf::error& e) mutable {
     self->state.creating.erase(id);
@@ -121,7 +125,7 @@ void provision_and_record(manager_actor* self, domain::create_instance c, identi
   };
   const auto* n = st.pipeline->tentative().networks.resolve(c.network_ref);
   if (n == nullptr) return abandon(caf_error(error::not_found("the network was removed")));
-  vm::provision_request r{as_created(c), *n, c.image, std::move(ids), st.settings.platform};
+  vm::provision_request r{as_created(c), *n, c.image, std::move(ids), st.settings.platform, std::move(user_data)};
   r.instance.network_id = n->id;
   auto worker = self->spawn<caf::detached>(provisioner, std::move(r));
   self->request(worker, std::chrono::minutes(5), start_atom_v)
@@ -159,12 +163,12 @@ caf::result<json_text> create(manager_actor* self, const instance_request& req, 
             c.image = image;
             self->request(self->state.supervisor, request_timeout, records_atom_v, identity_refs{req.identities})
                 .then(
-                    [self, c, who, promise, abandon](identity_records& ids) mutable {
+                    [self, c, user_data = req.user_data, who, promise, abandon](identity_records& ids) mutable {
                       for (const auto& i : ids) c.identity_ids.push_back(i.id);
                       // Everything is checked before the first file is written.
                       auto checked = domain::decide(self->state.pipeline->tentative(), c);
                       if (!checked.ok()) return abandon(caf_error(checked.error()));
-                      provision_and_record(self, std::move(c), std::move(ids), who, promise);
+                      provision_and_record(self, std::move(c), std::move(user_data), std::move(ids), who, promise);
                     },
                     abandon);
           },

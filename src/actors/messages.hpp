@@ -60,6 +60,8 @@ struct instance_request {
   std::string static_ip4;
   bool autostart = false;
   domain::restart_policy restart;  // checked by the decider
+  std::string user_data;           // the user's own cloud-init, checked by the API (bootstrap/user_data.hpp)
+  std::string user_data_kind;      // "cloud-config" or "script"; "" without user_data
 };
 struct remove_instance_request {
   std::string ref;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bootstrap/json_text.hpp"
+#include "crypto/base64.hpp"
 
 namespace kaso::bootstrap {
 namespace {
@@ -48,11 +49,37 @@ json user_entry(const guest_user& user) {
   return entry;
 }
 
+constexpr std::string_view mime_boundary = "==kaso-user-data==";
+constexpr std::string_view kaso_merge_how = "dict(recurse_array,no_replace)+list(append)";
+
 json phone_home(const std::string& url) {
   return {{"url", url},
           {"post", {"pub_key_rsa", "pub_key_ecdsa", "pub_key_ed25519", "instance_id", "hostname",
                     "fqdn"}},
           {"tries", 10}};
+}
+
+// One MIME part: the user's bytes go base64-encoded, so nothing in them can end the part.
+std::string mime_part(std::string_view type, std::string_view filename, std::string_view body, bool encode) {
+  std::string part = "--" + std::string(mime_boundary) + "\r\nContent-Type: " + std::string(type) +
+                     "; charset=\"utf-8\"\r\nMIME-Version: 1.0\r\nContent-Disposition: attachment; filename=\"" +
+                     std::string(filename) + "\"\r\n";
+  if (encode) {
+    std::string b64 = crypto::base64_encode(body);
+    part += "Content-Transfer-Encoding: base64\r\n\r\n";
+    for (std::size_t at = 0; at < b64.size(); at += 76) part += b64.substr(at, 76) + "\r\n";
+    return part;
+  }
+  return part + "Content-Transfer-Encoding: 7bit\r\n\r\n" + std::string(body) + "\r\n";
+}
+
+// The user's part first, kaso's (a one-line JSON document: no line of it can be the boundary)
+// second.
+std::string multipart(std::string_view user, const std::string& kaso) {
+  auto kind = user.rfind("#!", 0) == 0 ? "text/x-shellscript" : "text/cloud-config";
+  return "Content-Type: multipart/mixed; boundary=\"" + std::string(mime_boundary) +
+         "\"\r\nMIME-Version: 1.0\r\n\r\n" + mime_part(kind, "user", user, true) +
+         mime_part("text/cloud-config", "kaso.cfg", kaso, false) + "--" + std::string(mime_boundary) + "--\r\n";
 }
 
 }  // namespace
@@ -76,7 +103,11 @@ std::string user_data(const guest_config& config) {
     json argv = {"python3", "-c", ip_report_program, config.ip_report_url};
     doc["runcmd"] = json::array({std::move(argv)});
   }
-  return "#cloud-config\n" + to_safe_json(doc) + "\n";
+  if (config.user_user_data.empty()) return "#cloud-config\n" + to_safe_json(doc) + "\n";
+  // After the user's part, kaso's is merged in keeping the user's keys and appending to the lists
+  // both have (users, runcmd): kaso's users and address report survive the user's own.
+  doc["merge_how"] = kaso_merge_how;
+  return multipart(config.user_user_data, "#cloud-config\n" + to_safe_json(doc) + "\n");
 }
 
 std::string meta_data(const guest_config& config) {

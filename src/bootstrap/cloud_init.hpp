@@ -21,6 +21,10 @@ namespace kaso::bootstrap {
 // a password hash), ssh_pwauth (true iff some user has a password), phone_home (when
 // phone_home_url is set) and runcmd (when ip_report_url is set: one argv entry, see
 // ip_report_script).
+// With config.user_user_data (user_data.hpp): a MIME multipart/mixed of the user's part (base64,
+// text/cloud-config or text/x-shellscript) then kaso's document with merge_how
+// "dict(recurse_array,no_replace)+list(append)", so cloud-init keeps the user's keys and appends
+// to the lists both have: kaso's users and runcmd survive, and so do the user's.
 std::string user_data(const guest_config& config);
 
 // {"instance-id": ..., "local-hostname": ...}

@@ -36,6 +36,7 @@ struct guest_config {
   std::string phone_home_url;                // empty: no phone home
   std::string ip_report_url;                 // empty: no IP report (see cloud_init.hpp)
   std::vector<std::string> datasource_list;  // e.g. {"NoCloud", "None"}; pinned in user-data
+  std::string user_user_data;                // the user's own (user_data.hpp, checked); empty: none
 };
 
 }  // namespace kaso::bootstrap

@@ -134,6 +134,10 @@ void apply_fields(instance& i, const nlohmann::json& p) {
   take(p, "mac", i.mac);
   take(p, "ssh_port", i.ssh_port);
   take(p, "autostart", i.autostart);
+  if (auto it = p.find("user_data"); it != p.end() && it->is_object()) {
+    take(*it, "kind", i.user_data_kind);
+    take(*it, "bytes", i.user_data_bytes);
+  }
   apply_restart_fields(i.restart, p);
 }
 
@@ -194,6 +198,15 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
     }
     if (auto v = check_static_ip(s, *n, c.static_ip4, c.id); !v.ok()) return v.error();
   }
+  if (!c.user_data_kind.empty()) {
+    if (c.user_data_kind != "cloud-config" && c.user_data_kind != "script") {
+      return error::invalid_argument("user-data must be a cloud-config or a script");
+    }
+    if (b != "ci" && b != "ci-disk") {
+      return error::invalid_argument("--cloud-init needs the ci or ci-disk bootstrapper: with " + b +
+                                     " no cloud-init would read it");
+    }
+  }
   if (auto v = check_unique_host_resources(s, c); !v.ok()) return v.error();
   if (auto v = validate(c.restart); !v.ok()) return v.error();
   nlohmann::json p = {{"name", c.name},          {"path", c.path},
@@ -204,6 +217,7 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
                       {"static_ip4", c.static_ip4}, {"mac", c.mac},
                       {"ssh_port", c.ssh_port}, {"autostart", c.autostart}};
   p.update(restart_fields(c.restart));
+  if (!c.user_data_kind.empty()) p["user_data"] = {{"kind", c.user_data_kind}, {"bytes", c.user_data_bytes}};
   return std::vector{make(c.id, 1, "instance.created", std::move(p))};
 }
 
@@ -307,7 +321,8 @@ instance_files files_of(const std::string& dir) {
           dir + "/vnc.sock",
           dir + "/guest.sock",
           dir + "/qemu.log",
-          dir + "/console.log"};
+          dir + "/console.log",
+          dir + "/user-data.custom"};
 }
 
 nlohmann::json to_json(const instance& i) {
@@ -338,6 +353,10 @@ nlohmann::json to_json(const instance& i) {
           {"mac", i.mac},
           {"ssh_port", i.ssh_port},
           {"autostart", i.autostart},
+          {"user_data", i.user_data_kind.empty() ? nlohmann::json()
+                                                 : nlohmann::json{{"kind", i.user_data_kind},
+                                                                  {"bytes", i.user_data_bytes},
+                                                                  {"path", f.user_data}}},
           {"restart", {{"policy", i.restart.mode},
                        {"limit", i.restart.max_restarts},
                        {"window", i.restart.window_s},

@@ -11,7 +11,9 @@
 //   instance.created      {name, path, image_id, network_id, identity_ids, vcpu, ram, disk_size,
 //                          display, bootstrapper, static_ip4, mac, ssh_port, autostart,
 //                          restart, restart_limit, restart_window, restart_backoff_ms,
-//                          restart_backoff_max_ms}     (the last six: absent in older logs)
+//                          restart_backoff_max_ms, user_data{kind, bytes}?}
+//                                                    (restart's six: absent in older logs;
+//                                                    user_data: the user's own cloud-init)
 //   instance.modified     {any of: name, vcpu, ram, display, autostart, restart, restart_limit,
 //                          restart_window, restart_backoff_ms, restart_backoff_max_ms}
 //   instance.starting     {restart_attempt?}         restart_attempt: an automatic restart
@@ -87,6 +89,8 @@ struct instance {
   std::string static_ip4;
   std::string mac;
   std::uint16_t ssh_port = 0;  // 127.0.0.1 port forwarded to the guest's 22 (user networks); 0: none
+  std::string user_data_kind;       // the user's own cloud-init: "cloud-config", "script"; "": none
+  std::uint64_t user_data_bytes = 0;
   bool autostart = false;      // started when the server starts
   domain::restart_policy restart;
   std::string state = "created";
@@ -154,6 +158,8 @@ struct create_instance {
   std::vector<std::uint64_t> identity_ids;
   std::string mac;
   std::uint16_t ssh_port = 0;
+  std::string user_data_kind;  // checked by the caller (bootstrap/user_data.hpp); "": none
+  std::uint64_t user_data_bytes = 0;
   bool autostart = false;
   domain::restart_policy restart;
   image_facts image;
@@ -254,7 +260,7 @@ void evolve(machines& s, const events::event& e);
 // The files of an instance, all inside its directory.
 struct instance_files {
   std::string dir, os_disk, seed_iso, seed_dir, ignition, vm_script, qmp_socket, console_socket,
-      vnc_socket, guest_socket, log, console_log;
+      vnc_socket, guest_socket, log, console_log, user_data;
 };
 instance_files files_of(const std::string& dir);
 

@@ -167,6 +167,8 @@ constexpr auto members(of<instance>) {
                     member{"static_ip4", &instance::static_ip4},
                     member{"mac", &instance::mac},
                     member{"ssh_port", &instance::ssh_port},
+                    member{"user_data_kind", &instance::user_data_kind},
+                    member{"user_data_bytes", &instance::user_data_bytes},
                     member{"autostart", &instance::autostart},
                     member{"restart", &instance::restart},
                     member{"state", &instance::state},

@@ -3,6 +3,7 @@
 // sees them); everything that needs state is checked by the deciders.
 #include <charconv>
 
+#include "bootstrap/user_data.hpp"
 #include "domain/instance.hpp"
 #include "guest/console_log.hpp"
 #include "http/actor_answer.hpp"
@@ -83,7 +84,7 @@ status read_supervision(const nlohmann::json& body, domain::instance_changes& c)
 result<actors::instance_request> read_instance(const httplib::Request& req) {
   auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
                                  "bootstrapper", "disk_size", "autostart", "restart", "restart_limit", "restart_window",
-                                 "restart_backoff_ms", "restart_backoff_max_ms"});
+                                 "restart_backoff_ms", "restart_backoff_max_ms", "cloud_init"});
   if (!body.ok()) return body.error();
   actors::instance_request r;
   std::optional<std::string> name, network, image, static_ip4;
@@ -114,6 +115,14 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
   if (given.restart_window) r.restart.window_s = *given.restart_window;
   if (given.restart_backoff_ms) r.restart.backoff_ms = *given.restart_backoff_ms;
   if (given.restart_backoff_max_ms) r.restart.backoff_max_ms = *given.restart_backoff_max_ms;
+  std::optional<std::string> user_data;
+  if (auto s = read_strings(*body, {{"cloud_init", &user_data}}); !s.ok()) return s.error();
+  if (user_data) {
+    auto kind = bootstrap::check_user_data(*user_data);
+    if (!kind.ok()) return kind.error();
+    r.user_data = std::move(*user_data);
+    r.user_data_kind = std::string(bootstrap::to_string(*kind));
+  }
   if (auto it = body->find("identities"); it != body->end() && !it->is_null()) {
     if (!it->is_array() || it->size() > 64) return error::invalid_argument("'identities' must be a list of up to 64 names or ids");
     for (const auto& ref : *it) {

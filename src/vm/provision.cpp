@@ -46,6 +46,10 @@ status write_bootstrap(const provision_request& r) {
   auto f = domain::files_of(i.path);
   auto config = guest_config_for(i, r.network, r.identities, guest_service_url(r.network, r.platform));
   if (!config.ok()) return config.error();
+  if (!r.user_data.empty()) {
+    if (auto s = write_file(f.user_data, r.user_data, 0600); !s.ok()) return s;
+    config->user_user_data = r.user_data;
+  }
   if (i.bootstrapper == "ignition") return write_file(f.ignition, bootstrap::ignition_config(*config), 0600);
   auto files = bootstrap::nocloud_files(*config);
   if (::mkdir(f.seed_dir.c_str(), 0700) != 0) return platform::posix_error(f.seed_dir, errno);

@@ -26,6 +26,7 @@ struct provision_request {
   domain::image_facts image;
   std::vector<domain::identity> identities;
   vm_platform platform;
+  std::string user_data;  // the user's own cloud-init (checked); kept as user-data.custom, merged into the seed
 };
 
 // Creates instance.path (which must not exist) and its files. On any failure the directory is
