@@ -15,6 +15,7 @@
 
 #include "cli/instance/option_values.hpp"
 #include "cli/instance/settings.hpp"
+#include "cli/instance/user_data_file.hpp"
 #include "cli/instance/verbs.hpp"
 #include "cli/network/ip4.hpp"
 #include "cli/output.hpp"
@@ -32,7 +33,7 @@ class create final : public command {
   std::string synopsis() const override {
     return std::string("-n NAME ") + settings_synopsis +
            " --network-id REF --image-id REF [--identity-id REF]... [--static-ip4 IP] "
-           "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [-o FORMAT]";
+           "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [--cloud-init FILE] [-o FORMAT]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -53,7 +54,9 @@ class create final : public command {
         ("b,bootstrapper", "ci, ci-disk, ignition or none", cxxopts::value<std::string>(),
          "BOOTSTRAPPER")
         ("s,size", "OS disk size: 5G, 512M, 1T or bytes (default: the server's)",
-         cxxopts::value<std::string>(), "SIZE");
+         cxxopts::value<std::string>(), "SIZE")
+        ("cloud-init", "Your own cloud-init user-data (#cloud-config or a script), merged with kaso's",
+         cxxopts::value<std::string>(), "FILE");
     add_output_option(options);
   }
 
@@ -88,6 +91,11 @@ class create final : public command {
     if (static_ip4_) body["static_ip4"] = *static_ip4_;
     if (bootstrapper_) body["bootstrapper"] = *bootstrapper_;
     if (disk_size_) body["disk_size"] = *disk_size_;
+    if (cloud_init_) {
+      auto text = read_user_data_file(*cloud_init_);
+      if (!text) return text.error();
+      body["cloud_init"] = std::move(*text);
+    }
     api.set_read_timeout(create_read_timeout);
     auto created = api.post("/instances", body);
     if (!created) return created.error();
@@ -122,6 +130,7 @@ class create final : public command {
       if (!bytes) return bytes.error();
       disk_size_ = *bytes;
     }
+    if (parsed.count("cloud-init")) cloud_init_ = parsed["cloud-init"].as<std::string>();
     return ok_status();
   }
 
@@ -133,6 +142,7 @@ class create final : public command {
   std::optional<std::string> static_ip4_;
   std::optional<std::string> bootstrapper_;
   std::optional<std::uint64_t> disk_size_;
+  std::optional<std::string> cloud_init_;
   output_format format_ = output_format::table;
 };
 

@@ -1,5 +1,5 @@
 // kaso launch [IMAGE] [-n NAME] [--vcpu N] [--ram MB] [-s SIZE] [--network REF] [--identity REF]...
-// [--wait-timeout SECONDS]: from nothing to a ready instance in one command (issue #17), as
+// [-b {ci,ci-disk}] [--cloud-init FILE] [--wait-timeout SECONDS]: from nothing to a ready instance in one command (issue #17), as
 // `multipass launch` and `limactl start` do. In order, each step saying on stderr what it does:
 //
 //   step      | what                                                       | when
@@ -23,6 +23,7 @@
 #include "cli/instance/option_values.hpp"
 #include "cli/instance/readiness.hpp"
 #include "cli/instance/settings.hpp"
+#include "cli/instance/user_data_file.hpp"
 #include "cli/launch/launch_plan.hpp"
 #include "cli/launch/verbs.hpp"
 #include "cli/output.hpp"
@@ -48,7 +49,7 @@ class launch final : public command {
 
   std::string synopsis() const override {
     return "[IMAGE] [-n NAME] [--vcpu N] [--ram MB] [-s SIZE] [--network REF] [--identity REF]... "
-           "[--wait-timeout SECONDS]";
+           "[-b {ci,ci-disk}] [--cloud-init FILE] [--wait-timeout SECONDS]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -60,6 +61,10 @@ class launch final : public command {
         "network", "The network (default: default_host_network)", cxxopts::value<std::string>(), "REF")(
         "identity", "An identity allowed in; repeat for more (default: one holding your ~/.ssh public key)",
         cxxopts::value<std::string>(), "REF")(
+        "b,bootstrapper", "ci-disk (a seed disk, the default) or ci (seeded over the network by kaso)",
+        cxxopts::value<std::string>(), "BOOTSTRAPPER")(
+        "cloud-init", "Your own cloud-init user-data (#cloud-config or a script), merged with kaso's",
+        cxxopts::value<std::string>(), "FILE")(
         "wait-timeout", "Seconds to wait for the instance to be ready (default " +
                             std::to_string(instance::default_ready_wait.count()) + ")",
         cxxopts::value<std::string>(), "SECONDS");
@@ -73,6 +78,13 @@ class launch final : public command {
     if (image_.empty()) return error::invalid_argument("IMAGE must not be empty");
     if (parsed.count("name")) name_ = parsed["name"].as<std::string>();
     if (parsed.count("network")) network_ = parsed["network"].as<std::string>();
+    if (parsed.count("cloud-init")) cloud_init_ = parsed["cloud-init"].as<std::string>();
+    if (parsed.count("bootstrapper")) {
+      bootstrapper_ = parsed["bootstrapper"].as<std::string>();
+      if (*bootstrapper_ != "ci" && *bootstrapper_ != "ci-disk") {
+        return error::invalid_argument("launch needs a bootstrapper that brings up SSH with your key: ci-disk or ci");
+      }
+    }
     for (const auto& given : parsed.arguments()) {
       if (given.key() == "identity") identities_.push_back(given.value());
     }
@@ -101,6 +113,12 @@ class launch final : public command {
   }
 
   status run(api_client& api, std::ostream& out, std::ostream& err) override {
+    std::optional<std::string> user_data;
+    if (cloud_init_) {  // read first: a bad file changes nothing on the server
+      auto text = instance::read_user_data_file(*cloud_init_);
+      if (!text) return text.error();
+      user_data = std::move(*text);
+    }
     auto image = image_of(api, err);
     if (!image) return image.error();
     if (identities_.empty()) {
@@ -117,6 +135,8 @@ class launch final : public command {
     if (vcpu_) body["vcpu"] = *vcpu_;
     if (ram_) body["ram"] = *ram_;
     if (size_) body["disk_size"] = *size_;
+    if (bootstrapper_) body["bootstrapper"] = *bootstrapper_;
+    if (user_data) body["cloud_init"] = *user_data;
     err << "Creating instance " << *name_ << " from image " << *image << '\n' << std::flush;
     api.set_read_timeout(create_read_timeout);
     auto created = api.post("/instances", body);
@@ -209,6 +229,7 @@ class launch final : public command {
   std::string network_ = "default_host_network";
   std::vector<std::string> identities_;
   std::optional<std::uint64_t> vcpu_, ram_, size_;
+  std::optional<std::string> cloud_init_, bootstrapper_;
   std::chrono::seconds limit_ = instance::default_ready_wait;
 };
 

@@ -283,3 +283,36 @@ TEST(instance, issue_17_ready_is_recorded_once_per_boot_with_the_time_since_star
 
 }  // namespace
 }  // namespace kaso::domain
+
+namespace kaso::domain {
+namespace {
+
+// Issue #17: the user's own cloud-init is recorded (kind and size, not the bytes) and needs a
+// bootstrapper that reads it.
+TEST(instance, issue_17_user_data_is_recorded_and_needs_a_cloud_init_bootstrapper) {
+  auto s = with_default_networks();
+  auto c = vm(s, "vm1");
+  c.user_data_kind = "cloud-config";
+  c.user_data_bytes = 120;
+  for (const char* b : {"none", "ignition"}) {
+    auto other = c;
+    other.bootstrapper = b;
+    auto refused = s.when_refused(other);
+    EXPECT_NE(refused.message().find("--cloud-init needs the ci or ci-disk bootstrapper"), std::string::npos) << b;
+  }
+  auto odd = c;
+  odd.user_data_kind = "yaml";
+  EXPECT_EQ(s.when_refused(odd).code(), errc::invalid_argument);
+  auto created = s.when_ok(c);
+  ASSERT_EQ(created.size(), 1u);
+  EXPECT_EQ(created[0].payload["user_data"], (nlohmann::json{{"kind", "cloud-config"}, {"bytes", 120}}));
+  auto json = to_json(*s.state.instances.resolve("vm1"));
+  EXPECT_EQ(json["user_data"]["kind"], "cloud-config");
+  EXPECT_EQ(json["user_data"]["path"], "/var/kaso/instances/vm1/user-data.custom");
+  EXPECT_EQ(to_json(*s.state.instances.resolve("vm1"))["user_data"]["bytes"], 120);
+  s.when_ok(vm(s, "vm2"));
+  EXPECT_TRUE(to_json(*s.state.instances.resolve("vm2"))["user_data"].is_null());
+}
+
+}  // namespace
+}  // namespace kaso::domain

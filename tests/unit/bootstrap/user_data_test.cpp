@@ -1,0 +1,87 @@
+// Issue #17: a user's own cloud-init. What is accepted (a #cloud-config that is a YAML mapping,
+// a script) and refused (with the line of a YAML error), and the MIME multipart user-data read
+// back with Python's email parser, as cloud-init reads it: the user's part byte for byte first,
+// then kaso's document with its merge_how.
+#include "bootstrap/user_data.hpp"
+
+#include <gtest/gtest.h>
+
+#include "bootstrap/cloud_init.hpp"
+#include "test_support.hpp"
+
+namespace kaso::bootstrap {
+namespace {
+
+using nlohmann::json;
+
+TEST(user_data_check, issue_17_a_cloud_config_mapping_or_a_script_is_taken) {
+  EXPECT_EQ(check_user_data("#cloud-config\nruncmd:\n  - [touch, /run/x]\nwrite_files:\n  - path: /a\n    content: b\n")
+                .value(),
+            user_data_kind::cloud_config);
+  EXPECT_EQ(check_user_data("#!/bin/sh\necho hi > /run/x\n").value(), user_data_kind::script);
+}
+
+TEST(user_data_check, issue_17_what_is_not_yaml_is_refused_with_its_line) {
+  auto bad = check_user_data("#cloud-config\nruncmd:\n  - [touch, /run/x]\nwrite_files: [\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code(), errc::invalid_argument);
+  EXPECT_NE(bad.error().message().find("the #cloud-config is not YAML: line 5"), std::string::npos)
+      << bad.error().message();
+  auto tabs = check_user_data("#cloud-config\nruncmd:\n\t- x\n");
+  ASSERT_FALSE(tabs.ok());
+  EXPECT_NE(tabs.error().message().find("line 3"), std::string::npos) << tabs.error().message();
+  auto list = check_user_data("#cloud-config\n- a\n- b\n");
+  ASSERT_FALSE(list.ok());
+  EXPECT_NE(list.error().message().find("must be a YAML mapping"), std::string::npos);
+  EXPECT_FALSE(check_user_data("runcmd: [x]\n").ok()) << "no #cloud-config header";
+  EXPECT_FALSE(check_user_data("").ok());
+  EXPECT_FALSE(check_user_data("#cloud-config\n# " + std::string(max_user_data, 'x') + "\n").ok()) << "too big";
+}
+
+// The parts of a MIME multipart/mixed text: [content type, decoded body].
+std::vector<std::pair<std::string, std::string>> mime_parts(const std::string& text) {
+  auto out = testing::run_ok({"python3", "-c",
+                              "import email, json, sys\n"
+                              "m = email.message_from_string(sys.argv[1])\n"
+                              "print(json.dumps([[p.get_content_type(), p.get_payload(decode=True).decode()]"
+                              " for p in m.walk() if not p.is_multipart()]))\n",
+                              text});
+  std::vector<std::pair<std::string, std::string>> parts;
+  for (const auto& p : json::parse(out)) parts.emplace_back(p[0], p[1]);
+  return parts;
+}
+
+TEST(user_data_multipart, issue_17_the_users_part_comes_first_unchanged_and_kasos_appends_its_lists) {
+  guest_config config;
+  config.instance_id = "kaso-3";
+  config.hostname = "vm3";
+  config.users = {{"alice", "", "", "", {"ssh-ed25519 AAAAC3Nz alice"}, ""}};
+  config.ip_report_url = "http://10.0.2.100/ip";
+  // A boundary-looking line and non-ASCII in the user's file change nothing: it travels in base64.
+  config.user_user_data = "#cloud-config\n# --==kaso-user-data==\nruncmd:\n  - [touch, /run/é]\n";
+  auto text = user_data(config);
+  auto parts = mime_parts(text);
+  ASSERT_EQ(parts.size(), 2u) << text;
+  EXPECT_EQ(parts[0].first, "text/cloud-config");
+  EXPECT_EQ(parts[0].second, config.user_user_data);
+  EXPECT_EQ(parts[1].first, "text/cloud-config");
+  auto kaso = testing::parse_yaml(parts[1].second);
+  EXPECT_EQ(kaso["merge_how"], "dict(recurse_array,no_replace)+list(append)");
+  EXPECT_EQ(kaso["users"][0]["name"], "alice");
+  EXPECT_TRUE(kaso["runcmd"].is_array());
+
+  config.user_user_data = "#!/bin/sh\necho hi\n";
+  auto script = mime_parts(user_data(config));
+  ASSERT_EQ(script.size(), 2u);
+  EXPECT_EQ(script[0].first, "text/x-shellscript");
+  EXPECT_EQ(script[0].second, "#!/bin/sh\necho hi\n");
+}
+
+TEST(user_data_multipart, issue_17_without_a_users_part_the_user_data_is_one_document_as_before) {
+  guest_config config;
+  config.hostname = "vm1";
+  EXPECT_EQ(user_data(config).rfind("#cloud-config\n{", 0), 0u);
+}
+
+}  // namespace
+}  // namespace kaso::bootstrap
