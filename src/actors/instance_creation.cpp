@@ -34,7 +34,10 @@ result<std::uint16_t> new_ssh_port(const instance_manager_state& st) {
     auto port = platform::free_loopback_port();
     if (!port.ok()) return port.error();
     bool taken = false;
-    for (const auto& [id, i] : st.pipeline->tentative().instances.by_id) taken = taken || i.ssh_port == *port;
+    for (const auto& [id, i] : st.pipeline->tentative().instances.by_id) {
+      taken = taken || i.ssh_port == *port;
+      for (const auto& f : i.forwards) taken = taken || f.host_port == *port;
+    }
     for (const auto& [id, p] : st.creating) taken = taken || p.ssh_port == *port;
     if (!taken) return *port;
   }

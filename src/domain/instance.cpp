@@ -110,6 +110,11 @@ status check_unique_host_resources(const machines& s, const create_instance& c) 
     if (c.ssh_port != 0 && other.ssh_port == c.ssh_port) {
       return error::conflict("SSH port " + std::to_string(c.ssh_port) + " is already used by '" + other.name + "'");
     }
+    for (const auto& f : other.forwards) {
+      if (c.ssh_port != 0 && same_host_socket(f, {"tcp", "127.0.0.1", c.ssh_port, 22})) {
+        return error::conflict("SSH port " + std::to_string(c.ssh_port) + " is forwarded by '" + other.name + "'");
+      }
+    }
   }
   return ok_status();
 }
@@ -208,6 +213,13 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
     }
   }
   if (auto v = check_unique_host_resources(s, c); !v.ok()) return v.error();
+  if (c.forwards.size() > max_port_forwards) {
+    return error::invalid_argument("an instance takes at most " + std::to_string(max_port_forwards) + " port forwards");
+  }
+  for (std::size_t k = 0; k < c.forwards.size(); ++k) {
+    std::vector<port_forward> earlier(c.forwards.begin(), c.forwards.begin() + static_cast<long>(k));
+    if (auto v = check_forward(s, c.id, c.ssh_port, c.forwards[k], earlier); !v.ok()) return v.error();
+  }
   if (auto v = validate(c.restart); !v.ok()) return v.error();
   nlohmann::json p = {{"name", c.name},          {"path", c.path},
                       {"image_id", c.image.id},  {"network_id", n->id},
@@ -218,7 +230,10 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
                       {"ssh_port", c.ssh_port}, {"autostart", c.autostart}};
   p.update(restart_fields(c.restart));
   if (!c.user_data_kind.empty()) p["user_data"] = {{"kind", c.user_data_kind}, {"bytes", c.user_data_bytes}};
-  return std::vector{make(c.id, 1, "instance.created", std::move(p))};
+  std::vector<events::event> out{make(c.id, 1, "instance.created", std::move(p))};
+  auto forwards = detail::forward_events(c.id, 2, c.forwards);
+  out.insert(out.end(), forwards.begin(), forwards.end());
+  return out;
 }
 
 result<std::vector<events::event>> decide(const machines& s, const modify_instance& c) {
@@ -325,6 +340,14 @@ instance_files files_of(const std::string& dir) {
           dir + "/user-data.custom"};
 }
 
+namespace {
+nlohmann::json forwards_json(const std::vector<port_forward>& forwards) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : forwards) out.push_back(to_string(f));
+  return out;
+}
+}  // namespace
+
 nlohmann::json to_json(const instance& i) {
   auto f = files_of(i.path);
   nlohmann::json exit = nullptr;
@@ -353,6 +376,7 @@ nlohmann::json to_json(const instance& i) {
           {"mac", i.mac},
           {"ssh_port", i.ssh_port},
           {"autostart", i.autostart},
+          {"forwards", forwards_json(i.forwards)},
           {"user_data", i.user_data_kind.empty() ? nlohmann::json()
                                                  : nlohmann::json{{"kind", i.user_data_kind},
                                                                   {"bytes", i.user_data_bytes},

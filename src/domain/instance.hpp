@@ -30,6 +30,8 @@
 //   instance.ip_reported  {ip}
 //   instance.ready        {after_ms}                 sshd answered on the instance's SSH endpoint,
 //                                                    after_ms after this boot's instance.starting
+//   instance.forward_added   {proto, address, host_port, guest_port}   (port_forward.hpp)
+//   instance.forward_removed {proto, address, host_port, guest_port}
 //   instance.removed      {name}
 //
 // Lifecycle (every change is one of the events above; "policy" is the restart policy's decision,
@@ -61,6 +63,7 @@
 
 #include "domain/image.hpp"
 #include "domain/network.hpp"
+#include "domain/port_forward.hpp"
 #include "domain/restart_policy.hpp"
 #include "events/event.hpp"
 #include "util/error.hpp"
@@ -91,6 +94,7 @@ struct instance {
   std::uint16_t ssh_port = 0;  // 127.0.0.1 port forwarded to the guest's 22 (user networks); 0: none
   std::string user_data_kind;       // the user's own cloud-init: "cloud-config", "script"; "": none
   std::uint64_t user_data_bytes = 0;
+  std::vector<port_forward> forwards;  // besides the SSH one, in the order added
   bool autostart = false;      // started when the server starts
   domain::restart_policy restart;
   std::string state = "created";
@@ -160,6 +164,7 @@ struct create_instance {
   std::uint16_t ssh_port = 0;
   std::string user_data_kind;  // checked by the caller (bootstrap/user_data.hpp); "": none
   std::uint64_t user_data_bytes = 0;
+  std::vector<port_forward> forwards;
   bool autostart = false;
   domain::restart_policy restart;
   image_facts image;
@@ -247,6 +252,23 @@ result<std::vector<events::event>> decide(const machines& s, const begin_restart
 result<std::vector<events::event>> decide(const machines& s, const record_phone_home& c);
 result<std::vector<events::event>> decide(const machines& s, const record_ip_report& c);
 result<std::vector<events::event>> decide(const machines& s, const record_ready& c);
+// Port forwards: conflicts with any instance's forwards and SSH port refused; only on instances
+// with an SSH forward (user networks: elsewhere the guest is reached directly). The manager
+// applies them to a running qemu before it records them.
+struct add_forward {
+  std::string ref;
+  port_forward forward;
+};
+struct remove_forward {
+  std::string ref;
+  port_forward forward;  // matched by protocol, address and host port
+};
+result<std::vector<events::event>> decide(const machines& s, const add_forward& c);
+result<std::vector<events::event>> decide(const machines& s, const remove_forward& c);
+// The checks of add_forward for `f` on the instance `self_id` (0: one being created whose SSH
+// port is `ssh_port`), against every instance and `earlier` (the same request's forwards).
+status check_forward(const machines& s, std::uint64_t self_id, std::uint16_t ssh_port, const port_forward& f,
+                     const std::vector<port_forward>& earlier);
 
 // Network commands, decided against the instances too (see network.hpp).
 result<std::vector<events::event>> decide(const machines& s, const create_network& c);

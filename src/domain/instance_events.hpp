@@ -51,4 +51,10 @@ void take(const nlohmann::json& p, const char* key, T& out) {
 // Folds a lifecycle event (anything but created, modified and removed) into `i`.
 void apply_lifecycle(instance& i, const events::event& e);
 
+// instance.forward_added for each of `forwards`, versions from `first_version` on.
+std::vector<events::event> forward_events(std::uint64_t id, std::uint64_t first_version,
+                                          const std::vector<port_forward>& forwards);
+// Folds instance.forward_added/removed into `i`.
+void apply_forward(instance& i, const events::event& e);
+
 }  // namespace kaso::domain::detail

@@ -229,6 +229,8 @@ void apply_lifecycle(instance& i, const events::event& e) {
     if (r.ip.empty() && i.phone_home) r.ip = i.phone_home->ip;  // reported earlier by the guest
     r.time_us = e.time_us;
     i.phone_home = std::move(r);
+  } else if (t == "instance.forward_added" || t == "instance.forward_removed") {
+    apply_forward(i, e);
   } else if (t == "instance.ready") {
     i.ready_us = e.time_us;
     take(p, "after_ms", i.ready_after_ms);

@@ -144,6 +144,13 @@ constexpr auto members(of<phone_home_report>) {
                     member{"time_us", &phone_home_report::time_us}};
 }
 
+constexpr auto members(of<port_forward>) {
+  return std::tuple{member{"proto", &port_forward::proto},
+                    member{"address", &port_forward::address},
+                    member{"host_port", &port_forward::host_port},
+                    member{"guest_port", &port_forward::guest_port}};
+}
+
 constexpr auto members(of<restart_policy>) {
   return std::tuple{member{"mode", &restart_policy::mode},
                     member{"max_restarts", &restart_policy::max_restarts},
@@ -169,6 +176,7 @@ constexpr auto members(of<instance>) {
                     member{"ssh_port", &instance::ssh_port},
                     member{"user_data_kind", &instance::user_data_kind},
                     member{"user_data_bytes", &instance::user_data_bytes},
+                    member{"forwards", &instance::forwards},
                     member{"autostart", &instance::autostart},
                     member{"restart", &instance::restart},
                     member{"state", &instance::state},

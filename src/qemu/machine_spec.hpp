@@ -38,9 +38,10 @@ enum class nic_kind {
   vmnet_bridged,    // macOS vmnet.framework, bridged to `ifname`
 };
 
-// Host TCP port -> guest TCP port (slirp hostfwd). The guest side is `guest_addr`, or slirp's
+// Host port -> guest port (slirp hostfwd), TCP or UDP. The guest side is `guest_addr`, or slirp's
 // first DHCP address when empty (a guest with a static address must name it).
 struct port_forward {
+  std::string proto = "tcp";  // tcp or udp
   std::string host_addr = "127.0.0.1";
   std::uint16_t host_port = 0;
   std::uint16_t guest_port = 0;

@@ -36,7 +36,10 @@ status append_host_forwards(const std::string& what, const nic& n, std::string& 
         return s;
       }
     }
-    opt += ",hostfwd=" + escape_option_value("tcp:" + p.host_addr + ":" +
+    if (p.proto != "tcp" && p.proto != "udp") {
+      return error::invalid_argument(fwd + " proto must be tcp or udp");
+    }
+    opt += ",hostfwd=" + escape_option_value(p.proto + ":" + p.host_addr + ":" +
                                              std::to_string(p.host_port) + "-" + p.guest_addr + ":" +
                                              std::to_string(p.guest_port));
   }

@@ -44,6 +44,7 @@ result<qemu::machine_spec> machine_spec_for(const domain::instance& i, const dom
   req.mac = i.mac;
   req.ssh_host_port = i.ssh_port;
   req.static_ip4 = i.static_ip4;
+  req.forwards = i.forwards;
   std::string service = guest_service_url(n, p);
   if (talks_to_kaso(i) && !service.empty()) req.guest_service_socket = f.guest_socket;
   auto nic = nic_for(p.os, n, req);

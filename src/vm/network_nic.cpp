@@ -22,7 +22,8 @@ result<qemu::nic> linux_user_nic(const network& n, const nic_request& r) {
   nic.dhcp_start = n.dhcp_start;
   nic.dns = n.nameserver;
   nic.host_addr = n.gateway;
-  if (r.ssh_host_port != 0) nic.port_forwards.push_back({"127.0.0.1", r.ssh_host_port, 22, r.static_ip4});
+  if (r.ssh_host_port != 0) nic.port_forwards.push_back({"tcp", "127.0.0.1", r.ssh_host_port, 22, r.static_ip4});
+  for (const auto& f : r.forwards) nic.port_forwards.push_back({f.proto, f.address, f.host_port, f.guest_port, r.static_ip4});
   if (r.guest_service_host_port != 0 || !r.guest_service_socket.empty()) {
     auto address = domain::guest_service_address(n);
     if (!address.ok()) return address.error();

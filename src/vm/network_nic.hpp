@@ -22,6 +22,7 @@
 #include <string>
 
 #include "domain/network.hpp"
+#include "domain/port_forward.hpp"
 #include "qemu/machine_spec.hpp"
 #include "util/error.hpp"
 
@@ -36,6 +37,7 @@ struct nic_request {
   std::uint16_t guest_service_host_port = 0;  // the guest service on 127.0.0.1:port; 0: none
   std::string guest_service_socket;           // the guest service on this Unix socket; empty: none
   std::string static_ip4;                     // the guest's static address: the SSH forward's target
+  std::vector<domain::port_forward> forwards;  // more forwards, to the same guest address
 };
 
 // Errors: invalid_argument when both a guest service port and socket are given, or naming the

@@ -6,11 +6,12 @@
 //      users and its address;  5. a graceful stop is an ACPI powerdown, and nothing restarts it;
 //   6. it starts again;  7. kill -9 of qemu is a crash, and the supervisor restarts it (the
 //      default restart policy, on-failure): the guest boots again and answers SSH;
-//   8. a second instance seeded over the network (ci) phones home too;
+//   8. a second instance seeded over the network (ci), made by `kaso launch` from the image file
+//      with the user's own key and cloud-init, phones home too;
 //   9. removal, and the event log tells the story in order.
 // Issue #17 on the same guests: instance.ready on every boot (the first, a --wait start, after a
 // supervised restart) compared with the first ssh that worked; kaso instance exec/copy/logs with
-// the host key kaso writes itself, and a guest that phones home another key is refused.
+// the host key kaso writes itself, a guest that phones home another key is refused; kaso launch.
 // Guests run one at a time on the host-only network (user networking with restrict=on); only
 // 127.0.0.1 is contacted. The figures (start call, phone home, SSH) are printed at the end.
 #include <signal.h>
@@ -123,6 +124,7 @@ class guest_lifecycle : public ::testing::Test {
 
   server_harness s_{"kaso-e2e"};
   fs::path key_;
+  fs::path image_file_;  // the test image's qcow2
   std::vector<boot_figures> figures_;
   json disk_;                     // the ci-disk instance as created
   json net_;                      // the ci instance as created
@@ -140,6 +142,7 @@ void guest_lifecycle::SetUp() {
   s_.write_config({{"accelerator", accelerator}});
   ::setenv("HOME", s_.root().c_str(), 1);  // kaso writes ~/.kaso/known_hosts there
   ASSERT_NO_FATAL_FAILURE(s_.start());
+  image_file_ = *image;
   auto created = s_.kaso({"image", "create", "-n", image_name, "--file", image->string()}, 600s);
   ASSERT_EQ(created.exit_code, 0) << created.stderr_text;
   auto got = s_.kaso_json({"image", "get", image_name});
@@ -469,23 +472,54 @@ void guest_lifecycle::remove_the_disk_seeded_instance() {
   EXPECT_EQ(ready_count(evs), 3) << "instance.ready on each of its three boots";
 }
 
-// 8. A second instance, seeded over the network by kaso's guest listener, on DHCP.
+// 8. A second instance, seeded over the network by kaso's guest listener, on DHCP, made by
+// `kaso launch` from the image file (issue #17) with no identity of the user's key yet and the
+// user's own cloud-init (write_files and runcmd beside kaso's users and address report).
 void guest_lifecycle::boot_the_network_seeded_instance() {
-  net_ = create(net_vm, "ci", {});
-  const int net_port = net_["ssh_port"];
-  auto boot = start_with_cli(net_vm, "ci (network seed) boot");
-  ASSERT_TRUE(alive(boot.pid)) << "qemu does not run";
-  std::string host_key = wait_for_phone_home(net_vm, boot);
-  ASSERT_FALSE(host_key.empty());
-  ssh_client ssh(key_, s_.root() / "net.known_hosts", key_user, net_port);
-  ssh.trust("ssh-ed25519", host_key);
-  ASSERT_NO_FATAL_FAILURE(wait_for_ssh(ssh, net_port, boot));
-  wait_for_ready(net_vm, boot);
+  fs::create_directories(s_.root() / ".ssh");
+  auto own_key = make_ssh_key(s_.root() / ".ssh", "id_ed25519");
+  ASSERT_TRUE(own_key.ok()) << own_key.error().to_string();
+  auto cloud_init = s_.root() / "user-cloud-init.yaml";
+  std::ofstream(cloud_init) << "#cloud-config\n"
+                               "write_files:\n"
+                               "  - path: /etc/kaso-e2e\n"
+                               "    content: written by the user's cloud-init\n"
+                               "runcmd:\n"
+                               "  - [sh, -c, 'echo ran > /run/kaso-e2e-runcmd']\n";
+  boot_figures boot{"ci (network seed) boot by kaso launch, until ready"};
+  auto launched = s_.kaso({"launch", image_file_.string(), "-n", net_vm, "-b", "ci", "--cloud-init", cloud_init.string(),
+                           "--ram", "1024", "--vcpu", "2", "-s", "4G"},
+                          700s);
+  boot.start_call = seconds_since(boot.started);
+  net_ = instance(net_vm);
+  qemu_pids_.push_back(pid_of(net_));
+  ASSERT_EQ(launched.exit_code, 0) << launched.stderr_text << diagnostics(net_vm);
+  EXPECT_TRUE(contains(launched.stdout_text, std::string("Launched ") + net_vm + " (ready after ")) << launched.stdout_text;
+  EXPECT_TRUE(contains(launched.stdout_text, std::string("Get in with: kaso instance shell ") + net_vm));
+  EXPECT_TRUE(contains(launched.stderr_text, "Importing " + image_file_.string() + " as image ")) << launched.stderr_text;
+  EXPECT_TRUE(contains(launched.stderr_text, "Created identity ")) << launched.stderr_text;
+  EXPECT_EQ(net_["ready"], true);
+  boot.ready = net_["ready_after_s"].is_number() ? net_["ready_after_s"].get<double>() : -1;
+  EXPECT_EQ(s_.get_json("/api/v1/identities").size(), 3u) << "one identity made from ~/.ssh/id_ed25519.pub";
+  auto exec = [&](const std::vector<std::string>& command) {
+    std::vector<std::string> args = {"instance", "exec", net_vm, "-i", own_key->string(), "--"};
+    args.insert(args.end(), command.begin(), command.end());
+    return s_.kaso(args, 300s);  // waits for the phone home's host keys first
+  };
+  auto hostname = exec({"hostname"});
+  boot.ssh = seconds_since(boot.started);
   figures_.push_back(boot);
-  EXPECT_EQ(ssh.run("hostname").stdout_text, std::string(net_vm) + "\n");
-  auto addr = ssh.run("ip -4 -o addr show scope global");
+  EXPECT_EQ(hostname.exit_code, 0) << hostname.stderr_text;
+  EXPECT_EQ(hostname.stdout_text, std::string(net_vm) + "\n");
+  EXPECT_EQ(exec({"cat", "/etc/kaso-e2e"}).stdout_text, "written by the user's cloud-init");
+  EXPECT_EQ(exec({"cat", "/run/kaso-e2e-runcmd"}).stdout_text, "ran\n") << "the user's runcmd ran";
+  auto addr = exec({"ip", "-4", "-o", "addr", "show", "scope", "global"});
   EXPECT_TRUE(contains(addr.stdout_text, "inet 172.16.4.")) << addr.stdout_text;
-  auto status = ssh.run("cloud-init status --long");
+  EXPECT_TRUE(poll_until(60s, 500ms, [&] {
+    auto home = instance(net_vm)["phone_home"];
+    return home.is_object() && contains(home.value("ip", ""), "172.16.4.");
+  })) << "kaso's own address report (its runcmd) ran beside the user's: " << instance(net_vm).dump();
+  auto status = exec({"cloud-init", "status", "--long"});
   EXPECT_TRUE(contains(status.stdout_text, "DataSourceNoCloudNet")) << status.stdout_text;
 }
 
@@ -493,8 +527,10 @@ void guest_lifecycle::boot_the_network_seeded_instance() {
 void guest_lifecycle::remove_everything() {
   auto removed = s_.kaso({"instance", "remove", net_vm, "--force"}, 320s);
   EXPECT_EQ(removed.exit_code, 0) << removed.stderr_text;
-  auto image_removed = s_.kaso({"image", "remove", image_name});
-  EXPECT_EQ(image_removed.exit_code, 0) << image_removed.stderr_text;
+  for (const auto& img : s_.get_json("/api/v1/images")) {
+    auto image_removed = s_.kaso({"image", "remove", img["name"].get<std::string>()});
+    EXPECT_EQ(image_removed.exit_code, 0) << image_removed.stderr_text;
+  }
   EXPECT_TRUE(s_.get_json("/api/v1/images").empty());
   EXPECT_TRUE(s_.get_json("/api/v1/instances").empty());
   auto net_events = events_of(net_["id"]);

@@ -316,3 +316,56 @@ TEST(instance, issue_17_user_data_is_recorded_and_needs_a_cloud_init_bootstrappe
 
 }  // namespace
 }  // namespace kaso::domain
+
+namespace kaso::domain {
+namespace {
+
+TEST(port_forward, issue_17_the_written_forms_and_their_refusals) {
+  auto f = parse_port_forward("8080:80");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(*f, (port_forward{"tcp", "127.0.0.1", 8080, 80})) << "loopback unless an address is given";
+  EXPECT_EQ(parse_port_forward("udp:0.0.0.0:5353:53").value(), (port_forward{"udp", "0.0.0.0", 5353, 53}));
+  EXPECT_EQ(parse_port_forward("tcp:192.168.1.4:2000:22").value(), (port_forward{"tcp", "192.168.1.4", 2000, 22}));
+  EXPECT_EQ(to_string(*f), "tcp:127.0.0.1:8080:80");
+  EXPECT_EQ(parse_port_forward(to_string(*f)).value(), *f);
+  for (const char* bad : {"80", "0:80", "8080:70000", "sctp:1:2", "x:1:2", "1.2.3:1:2", "tcp:8080", ":", "8080:80:", ""}) {
+    EXPECT_FALSE(parse_port_forward(bad).ok()) << bad;
+  }
+}
+
+// Issue #17: forwards are events, each host socket is taken once across instances (their SSH
+// forwards included), and only instances with an SSH forward (user networks) take them.
+TEST(instance, issue_17_port_forwards_are_recorded_and_never_share_a_host_socket) {
+  auto s = with_default_networks();
+  auto c = vm(s, "vm1");
+  c.forwards = {{"tcp", "127.0.0.1", 8080, 80}, {"udp", "127.0.0.1", 8080, 53}};
+  auto created = s.when_ok(c);
+  EXPECT_EQ(types(created), (std::vector<std::string>{"instance.created", "instance.forward_added", "instance.forward_added"}));
+  EXPECT_EQ(created[2].version, 3u);
+  auto vm1 = s.state.instances.resolve("vm1");
+  EXPECT_EQ(to_json(*vm1)["forwards"], nlohmann::json::array({"tcp:127.0.0.1:8080:80", "udp:127.0.0.1:8080:53"}));
+  auto c2 = vm(s, "vm2");
+  c2.forwards = {{"tcp", "0.0.0.0", 8080, 81}};
+  EXPECT_EQ(s.when_refused(c2).code(), errc::conflict) << "0.0.0.0 takes every address";
+  c2.forwards = {{"tcp", "127.0.0.1", 9000, 80}, {"tcp", "127.0.0.1", 9000, 81}};
+  EXPECT_EQ(s.when_refused(c2).code(), errc::conflict) << "twice in one request";
+  c2.forwards = {{"tcp", "127.0.0.1", vm1->ssh_port, 80}};
+  EXPECT_NE(s.when_refused(c2).message().find("SSH forward"), std::string::npos);
+  c2.forwards = {};
+  s.when_ok(c2);
+  EXPECT_EQ(s.when_refused(add_forward{"vm2", {"tcp", "127.0.0.1", 8080, 80}}).code(), errc::conflict);
+  auto added = s.when_ok(add_forward{"vm2", {"tcp", "192.168.7.1", 8080, 80}});
+  EXPECT_EQ(types(added), std::vector<std::string>{"instance.forward_added"});
+  auto removed = s.when_ok(remove_forward{"vm1", {"tcp", "127.0.0.1", 8080, 0}});
+  EXPECT_EQ(removed[0].payload["guest_port"], 80) << "matched by the host side, recorded whole";
+  EXPECT_EQ(to_json(*s.state.instances.resolve("vm1"))["forwards"], nlohmann::json::array({"udp:127.0.0.1:8080:53"}));
+  EXPECT_EQ(s.when_refused(remove_forward{"vm1", {"tcp", "127.0.0.1", 8080, 0}}).code(), errc::not_found);
+  s.when_ok(add_forward{"vm2", {"tcp", "127.0.0.1", 8080, 80}});  // free again
+  auto bridged = vm(s, "vm3");
+  bridged.ssh_port = 0;
+  bridged.forwards = {{"tcp", "127.0.0.1", 7000, 80}};
+  EXPECT_NE(s.when_refused(bridged).message().find("bridged"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kaso::domain

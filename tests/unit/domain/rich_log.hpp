@@ -137,6 +137,9 @@ inline std::vector<events::event> rich_log() {
   add("instance", 5, 2, "instance.starting", json::object());
   add("instance", 5, 3, "instance.started", {{"pid", 7000}, {"start_time", 1234}});
   add("instance", 5, 4, "instance.ready", {{"after_ms", 41500}});
+  add("instance", 5, 5, "instance.forward_added", {{"proto", "tcp"}, {"address", "127.0.0.1"}, {"host_port", 8080}, {"guest_port", 80}});
+  add("instance", 5, 6, "instance.forward_added", {{"proto", "udp"}, {"address", "0.0.0.0"}, {"host_port", 5353}, {"guest_port", 53}});
+  add("instance", 5, 7, "instance.forward_removed", {{"proto", "udp"}, {"address", "0.0.0.0"}, {"host_port", 5353}, {"guest_port", 53}});
   // The host's accelerator, chosen twice (issue #14).
   for (auto [version, accel] : {std::pair{1, "kvm"}, std::pair{2, "tcg"}}) {
     add("host", 0, version, "host.accelerator_chosen",

@@ -55,7 +55,7 @@ nic restricted_nic() {
   n.dhcp_start = "10.0.2.15";
   n.dns = "10.0.2.3";
   n.host_addr = "10.0.2.2";
-  n.port_forwards = {{"127.0.0.1", 2222, 22}};
+  n.port_forwards = {{"tcp", "127.0.0.1", 2222, 22}};
   n.guest_forwards = {{"10.0.2.100", 80, {"nc", "127.0.0.1", "41234"}}};
   return n;
 }
@@ -161,7 +161,7 @@ TEST(build_argv, linux_x86_64_tcg_vnc_user_nat_with_ignition) {
                             .vcpu = 1, .ram_mb = 1024});
   s.disks = {qcow2_disk("/var/lib/kaso/vm/fcos/os.qcow2")};
   nic n = nic_of(nic_kind::user_nat, "52:54:00:00:00:01");
-  n.port_forwards = {{"127.0.0.1", 2201, 22}, {"0.0.0.0", 8080, 80, "10.0.2.20"}};
+  n.port_forwards = {{"tcp", "127.0.0.1", 2201, 22}, {"udp", "0.0.0.0", 8080, 80, "10.0.2.20"}};
   s.nics = {n};
   s.display = display_kind::vnc;
   s.vnc_socket = "/run/kaso/fcos/vnc.sock";
@@ -185,7 +185,7 @@ TEST(build_argv, linux_x86_64_tcg_vnc_user_nat_with_ignition) {
       "-drive", "if=virtio,file=/var/lib/kaso/vm/fcos/os.qcow2,format=qcow2",
       "-device", "virtio-rng-pci",
       "-nic", "user,model=virtio-net-pci,"  // shared NAT, no restrict=on: data, never booted
-              "mac=52:54:00:00:00:01,hostfwd=tcp:127.0.0.1:2201-:22,hostfwd=tcp:0.0.0.0:8080-10.0.2.20:80",
+              "mac=52:54:00:00:00:01,hostfwd=tcp:127.0.0.1:2201-:22,hostfwd=udp:0.0.0.0:8080-10.0.2.20:80",
       "-fw_cfg", "name=opt/com.coreos/config,file=/var/lib/kaso/vm/fcos/config.ign",
   };
   EXPECT_EQ(argv_of(s), expected);

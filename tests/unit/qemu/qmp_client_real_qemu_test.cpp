@@ -174,7 +174,7 @@ class real_qemu : public ::testing::Test {
     n.dhcp_start = "10.0.2.15";
     n.dns = "10.0.2.3";
     n.host_addr = "10.0.2.2";
-    n.port_forwards = {{"127.0.0.1", free_tcp_port(), 22}};
+    n.port_forwards = {{"tcp", "127.0.0.1", free_tcp_port(), 22}};
     n.guest_forwards = {{"10.0.2.100", 80, {"nc", "127.0.0.1", "41234"}}};
     s.nics = {n};
     s.qmp_socket = dir_.file("qmp.sock");

@@ -77,7 +77,7 @@ TEST(to_shell_script, round_trips_a_real_command_line_through_sh) {
   s.disks = {{"/var/lib/kaso/a,b c/os.qcow2", disk_format::qcow2, false}};
   nic n;
   n.mac = "52:54:00:12:34:56";
-  n.port_forwards = {{"127.0.0.1", 2222, 22}};
+  n.port_forwards = {{"tcp", "127.0.0.1", 2222, 22}};
   n.guest_forwards = {{"10.0.2.100", 80, {"nc", "127.0.0.1", "41234"}}};
   s.nics = {n};
   s.qmp_socket = "/run/kaso/$x/qmp.sock";
