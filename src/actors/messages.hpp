@@ -42,6 +42,7 @@ CAF_ADD_ATOM(kaso, kaso::actors, records_atom, "records")
 CAF_ADD_ATOM(kaso, kaso::actors, adopt_atom, "adopt")
 CAF_ADD_ATOM(kaso, kaso::actors, ready_atom, "ready")
 CAF_ADD_ATOM(kaso, kaso::actors, stage_atom, "stage")
+CAF_ADD_ATOM(kaso, kaso::actors, forward_atom, "forward")
 CAF_END_TYPE_ID_BLOCK(kaso)
 
 namespace kaso::actors {
@@ -62,6 +63,7 @@ struct instance_request {
   domain::restart_policy restart;  // checked by the decider
   std::string user_data;           // the user's own cloud-init, checked by the API (bootstrap/user_data.hpp)
   std::string user_data_kind;      // "cloud-config" or "script"; "" without user_data
+  std::vector<domain::port_forward> forwards;
 };
 struct remove_instance_request {
   std::string ref;
@@ -95,6 +97,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::create_network)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_network)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_network)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_instance)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::add_forward)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::remove_forward)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::image_facts)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::phone_home_report)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::instance_request)

@@ -172,6 +172,24 @@ caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful
   return {s.exited ? s.code : -1, s.signal, std::string(qemu::to_string(out->ended_by))};
 }
 
+// hostfwd_add/hostfwd_remove through QMP's human-monitor-command (HMP's answer is text).
+caf::result<bool> change_forward(vm_actor_t* self, bool add, const std::string& rule) {
+  auto& st = self->state;
+  if (!st.qmp || !st.watcher) return to_caf(error::conflict("qemu is not running"));
+  auto line = std::string(add ? "hostfwd_add " : "hostfwd_remove ") + rule;
+  auto out = st.qmp->execute("human-monitor-command", {{"command-line", line}});
+  if (!out.ok()) return to_caf(out.error());
+  // hostfwd_add prints nothing when it did it; hostfwd_remove says "... removed" or "... not found".
+  auto said = out->is_string() ? out->get<std::string>() : std::string();
+  bool done = add ? said.empty() : said.find(" removed") != std::string::npos;
+  if (!done) {
+    auto why = said;
+    while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();
+    return to_caf(error::conflict("qemu: " + why));
+  }
+  return true;
+}
+
 caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch) {
   // A manager that fails is started again by the supervisor and adopts qemu anew: this actor then
   // lets go of it (qemu keeps running) and ends.
@@ -185,6 +203,7 @@ caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch) {
       [=](adopt_atom, std::int64_t pid, std::uint64_t start_time) { return adopt(self, manager, launch, pid, start_time); },
       [=](stop_atom, std::uint32_t graceful_ms, bool force) { return stop(self, graceful_ms, force); },
       [=](exited_atom, int code, int signal) { report_end(self, manager, launch.instance_id, code, signal); },
+      [=](forward_atom, bool add, const std::string& rule) { return change_forward(self, add, rule); },
   };
 }
 

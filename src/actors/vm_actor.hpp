@@ -14,6 +14,10 @@
 //   (stop_atom, uint32 graceful_ms, bool force) -> (int exit_code, int signal, string ended_by)
 //                                                   ACPI powerdown, then QMP quit, then SIGKILL
 //                                                   (see qemu::stop); the actor quits after it
+//   (forward_atom, bool add, string rule) -> bool   a port forward added to or removed from the
+//                                                   running qemu (HMP hostfwd_add RULE /
+//                                                   hostfwd_remove RULE); qemu's complaint is the
+//                                                   error
 // To the manager, unasked:
 //   (exited_atom, uint64 id, int exit_code, int signal, string shutdown_reason)
 //                                                   qemu ended on its own (exit_code -1 and signal 0:

@@ -54,6 +54,15 @@ result<port_forward> parse_port_forward(std::string_view text) {
   return f;
 }
 
+result<port_forward> parse_port_forward_host(std::string_view text) {
+  auto whole = parse_port_forward(text);
+  if (whole.ok() || text.size() > 58) return whole;
+  auto host_side = parse_port_forward(std::string(text) + ":1");
+  if (!host_side.ok()) return whole.error();
+  host_side->guest_port = 0;
+  return host_side;
+}
+
 std::string to_string(const port_forward& f) {
   return f.proto + ":" + f.address + ":" + std::to_string(f.host_port) + ":" + std::to_string(f.guest_port);
 }

@@ -29,6 +29,9 @@ inline constexpr std::size_t max_port_forwards = 64;
 // `[tcp|udp:][ADDR:]HOSTPORT:GUESTPORT`; invalid_argument saying what is wrong.
 result<port_forward> parse_port_forward(std::string_view text);
 
+// For a removal: the same, or only its host side `[tcp|udp:][ADDR:]HOSTPORT` (guest_port 0).
+result<port_forward> parse_port_forward_host(std::string_view text);
+
 // "tcp:127.0.0.1:8080:80": the full form, which parse_port_forward reads back.
 std::string to_string(const port_forward& f);
 

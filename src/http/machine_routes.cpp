@@ -84,7 +84,7 @@ status read_supervision(const nlohmann::json& body, domain::instance_changes& c)
 result<actors::instance_request> read_instance(const httplib::Request& req) {
   auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
                                  "bootstrapper", "disk_size", "autostart", "restart", "restart_limit", "restart_window",
-                                 "restart_backoff_ms", "restart_backoff_max_ms", "cloud_init"});
+                                 "restart_backoff_ms", "restart_backoff_max_ms", "cloud_init", "forwards"});
   if (!body.ok()) return body.error();
   actors::instance_request r;
   std::optional<std::string> name, network, image, static_ip4;
@@ -122,6 +122,18 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
     if (!kind.ok()) return kind.error();
     r.user_data = std::move(*user_data);
     r.user_data_kind = std::string(bootstrap::to_string(*kind));
+  }
+  if (auto it = body->find("forwards"); it != body->end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > domain::max_port_forwards) {
+      return error::invalid_argument("'forwards' must be a list of up to " + std::to_string(domain::max_port_forwards) +
+                                     " port forwards");
+    }
+    for (const auto& spec : *it) {
+      if (!spec.is_string()) return error::invalid_argument("'forwards' holds strings such as \"8080:80\"");
+      auto f = domain::parse_port_forward(spec.get<std::string>());
+      if (!f.ok()) return f.error();
+      r.forwards.push_back(*f);
+    }
   }
   if (auto it = body->find("identities"); it != body->end() && !it->is_null()) {
     if (!it->is_array() || it->size() > 64) return error::invalid_argument("'identities' must be a list of up to 64 names or ids");
@@ -277,6 +289,23 @@ std::vector<route> machine_routes(const api_context& ctx) {
          if (!r.ok()) return write_error(res, r.error());
          auto bound = stop_bound(*r) + std::chrono::seconds(90);
          answer_within(ctx, bound, res, 200, actors::restart_atom_v, std::move(*r), rc.who);
+       }},
+      {"POST", "/api/v1/instances/{ref}/forwards",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto body = parse_object(rc.req, {"forward"});
+         if (!body.ok()) return write_error(res, body.error());
+         auto spec = optional_string(*body, "forward");
+         if (!spec.ok()) return write_error(res, spec.error());
+         if (!*spec) return write_error(res, error::invalid_argument("give the 'forward', e.g. \"8080:80\""));
+         auto f = domain::parse_port_forward(**spec);
+         if (!f.ok()) return write_error(res, f.error());
+         answer(ctx, res, 200, domain::add_forward{rc.param, *f}, rc.who);
+       }},
+      {"DELETE", "/api/v1/instances/{ref}/forwards",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto f = domain::parse_port_forward_host(rc.req.get_param_value("forward"));
+         if (!f.ok()) return write_error(res, f.error());
+         answer(ctx, res, 200, domain::remove_forward{rc.param, *f}, rc.who);
        }},
       {"GET", "/api/v1/instances/{ref}/console-log",
        [=](const request_context& rc, httplib::Response& res) { answer_console_log(ctx, rc, res); }},

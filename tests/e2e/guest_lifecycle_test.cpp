@@ -27,6 +27,7 @@
 #include <httplib.h>
 
 #include "guest_probe.hpp"
+#include "platform/free_port.hpp"
 #include "server_harness.hpp"
 
 namespace kaso::e2e {
@@ -295,6 +296,26 @@ void guest_lifecycle::get_in_with_the_cli() {
                        std::string(disk_vm) + ":/tmp/"}, 120s);
   EXPECT_EQ(tree.exit_code, 0) << tree.stderr_text;
   EXPECT_EQ(kaso_exec({"cat", "/tmp/tree/sub/leaf.txt"}).stdout_text, "leaf\n");
+
+  // A forward added to the running instance reaches a port the test opened in the guest, and is
+  // gone after its removal.
+  auto started = kaso_exec({"sh", "-c", "cd /tmp && setsid nohup python3 -m http.server 8080 >/dev/null 2>&1 < /dev/null &"});
+  EXPECT_EQ(started.exit_code, 0) << started.stderr_text;
+  EXPECT_TRUE(poll_until(30s, 500ms, [&] { return kaso_exec({"sh", "-c", "ss -ltn | grep -q ':8080 '"}).exit_code == 0; }));
+  auto web_port = platform::free_loopback_port();
+  ASSERT_TRUE(web_port.ok());
+  const std::string spec = std::to_string(*web_port) + ":8080";
+  auto added = s_.kaso({"instance", "modify", disk_vm, "--forward", spec});
+  EXPECT_EQ(added.exit_code, 0) << added.stderr_text;
+  httplib::Client web("127.0.0.1", *web_port);
+  web.set_read_timeout(20, 0);
+  auto page = web.Get("/tree/sub/leaf.txt");
+  EXPECT_TRUE(page && page->status == 200 && page->body == "leaf\n") << (page ? page->body : "no answer");
+  auto removed = s_.kaso({"instance", "modify", disk_vm, "--remove-forward", std::to_string(*web_port)});
+  EXPECT_EQ(removed.exit_code, 0) << removed.stderr_text;
+  httplib::Client gone("127.0.0.1", *web_port);
+  gone.set_connection_timeout(2, 0);
+  EXPECT_FALSE(gone.Get("/")) << "the forward is gone";
 
   auto logs = s_.kaso({"instance", "logs", disk_vm});
   EXPECT_EQ(logs.exit_code, 0) << logs.stderr_text;

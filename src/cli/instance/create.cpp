@@ -33,7 +33,7 @@ class create final : public command {
   std::string synopsis() const override {
     return std::string("-n NAME ") + settings_synopsis +
            " --network-id REF --image-id REF [--identity-id REF]... [--static-ip4 IP] "
-           "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [--cloud-init FILE] [-o FORMAT]";
+           "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [--cloud-init FILE] [--forward SPEC]... [-o FORMAT]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -56,7 +56,9 @@ class create final : public command {
         ("s,size", "OS disk size: 5G, 512M, 1T or bytes (default: the server's)",
          cxxopts::value<std::string>(), "SIZE")
         ("cloud-init", "Your own cloud-init user-data (#cloud-config or a script), merged with kaso's",
-         cxxopts::value<std::string>(), "FILE");
+         cxxopts::value<std::string>(), "FILE")
+        ("forward", "A port forward [tcp|udp:][ADDR:]HOSTPORT:GUESTPORT (ADDR: 127.0.0.1); repeat for more",
+         cxxopts::value<std::string>(), "SPEC");
     add_output_option(options);
   }
 
@@ -78,6 +80,7 @@ class create final : public command {
     // last value of a repeated option; its argument list keeps them all).
     for (const auto& given : parsed.arguments()) {
       if (given.key() == "identity-id") identities_.push_back(given.value());
+      if (given.key() == "forward") forwards_.push_back(given.value());
     }
     settings_ = *chosen;
     format_ = *format;
@@ -91,6 +94,7 @@ class create final : public command {
     if (static_ip4_) body["static_ip4"] = *static_ip4_;
     if (bootstrapper_) body["bootstrapper"] = *bootstrapper_;
     if (disk_size_) body["disk_size"] = *disk_size_;
+    if (!forwards_.empty()) body["forwards"] = forwards_;
     if (cloud_init_) {
       auto text = read_user_data_file(*cloud_init_);
       if (!text) return text.error();
@@ -138,6 +142,7 @@ class create final : public command {
   std::string network_;
   std::string image_;
   std::vector<std::string> identities_;
+  std::vector<std::string> forwards_;
   settings settings_;
   std::optional<std::string> static_ip4_;
   std::optional<std::string> bootstrapper_;

@@ -1,9 +1,14 @@
 // kaso instance modify REF|--id ID|--name NAME [-n NEW_NAME] [--vcpu N] [--ram MB]
 // [--display DISPLAY] [--autostart|--no-autostart] [--restart POLICY] [--restart-limit N]
-// [--restart-window S] [--restart-backoff MS] [--restart-backoff-max MS] [-o FORMAT]: PATCH /api/v1/instances/{ref} with the given fields only. -n is
-// the new name here (--name names the instance to change).
+// [--restart-window S] [--restart-backoff MS] [--restart-backoff-max MS]
+// [--forward SPEC]... [--remove-forward SPEC]... [-o FORMAT]: PATCH /api/v1/instances/{ref} with
+// the given fields only, then each --remove-forward (DELETE .../forwards?forward=SPEC) and each
+// --forward (POST .../forwards), in that order; a running instance gets forwards at once. The
+// first failure stops there with its line (what was done before it stays done). -n is the new
+// name here (--name names the instance to change).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/instance/settings.hpp"
 #include "cli/instance/verbs.hpp"
@@ -20,7 +25,7 @@ class modify final : public command {
 
   std::string synopsis() const override {
     return std::string(object_ref_synopsis) + " [-n NEW_NAME] " + settings_synopsis +
-           " [-o FORMAT]";
+           " [--forward SPEC]... [--remove-forward SPEC]... [-o FORMAT]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -28,6 +33,10 @@ class modify final : public command {
     options.add_options()("n,new-name", "The new instance name", cxxopts::value<std::string>(),
                           "NEW_NAME");
     add_settings_options(options);
+    options.add_options()("forward", "Add a port forward [tcp|udp:][ADDR:]HOSTPORT:GUESTPORT (ADDR: 127.0.0.1); repeat for more",
+                          cxxopts::value<std::string>(), "SPEC")(
+        "remove-forward", "Remove the port forward from [tcp|udp:][ADDR:]HOSTPORT; repeat for more",
+        cxxopts::value<std::string>(), "SPEC");
     add_output_option(options);
   }
 
@@ -37,9 +46,14 @@ class modify final : public command {
     auto chosen = take_settings(parsed);
     if (!chosen) return chosen.error();
     if (parsed.count("new-name")) new_name_ = parsed["new-name"].as<std::string>();
-    if (!new_name_ && chosen->empty()) {
+    for (const auto& given : parsed.arguments()) {
+      if (given.key() == "forward") add_forwards_.push_back(given.value());
+      if (given.key() == "remove-forward") remove_forwards_.push_back(given.value());
+    }
+    if (!new_name_ && chosen->empty() && add_forwards_.empty() && remove_forwards_.empty()) {
       return error::invalid_argument(
-          "nothing to change: give -n, --vcpu, --ram, --display, --autostart, --no-autostart or a --restart option");
+          "nothing to change: give -n, --vcpu, --ram, --display, --autostart, --no-autostart, a --restart option, "
+          "--forward or --remove-forward");
     }
     auto format = take_output_format(parsed);
     if (!format) return format.error();
@@ -53,8 +67,21 @@ class modify final : public command {
     nlohmann::json body = nlohmann::json::object();
     if (new_name_) body["name"] = *new_name_;
     add_to_body(settings_, body);
-    auto modified = api.patch("/instances/" + percent_encode(ref_), body);
-    if (!modified) return modified.error();
+    auto path = "/instances/" + percent_encode(ref_);
+    result<nlohmann::json> modified = error::internal("nothing was changed");
+    if (!body.empty()) {
+      modified = api.patch(path, body);
+      if (!modified) return modified.error();
+      if (new_name_) path = "/instances/" + percent_encode(*new_name_);
+    }
+    for (const auto& spec : remove_forwards_) {
+      modified = api.del(path + "/forwards?forward=" + percent_encode(spec));
+      if (!modified) return modified.error();
+    }
+    for (const auto& spec : add_forwards_) {
+      modified = api.post(path + "/forwards", {{"forward", spec}});
+      if (!modified) return modified.error();
+    }
     if (format_ == output_format::json) {
       print_json(out, *modified);
     } else {
@@ -66,6 +93,7 @@ class modify final : public command {
  private:
   std::string ref_;
   std::optional<std::string> new_name_;
+  std::vector<std::string> add_forwards_, remove_forwards_;
   settings settings_;
   output_format format_ = output_format::table;
 };

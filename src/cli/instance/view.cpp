@@ -87,6 +87,21 @@ std::string restart_text(const nlohmann::json& instance) {
          text_of(r, "backoff_ms") + "-" + text_of(r, "backoff_max_ms") + " ms";
 }
 
+// "yes (after 29.6 s)" once this boot answered SSH; "no (kernel)" while it boots; "" otherwise.
+std::string ready_text(const nlohmann::json& instance) {
+  if (instance.value("ready", false)) return "yes (after " + text_of(instance, "ready_after_s") + " s)";
+  if (text_of(instance, "state") != "running") return "";
+  auto stage = text_of(instance, "boot_stage");
+  return stage.empty() ? "no" : "no (" + stage + ")";
+}
+
+// "cloud-config, 120 bytes, /path/user-data.custom"; "" without the user's own cloud-init.
+std::string user_data_text(const nlohmann::json& instance) {
+  const auto& u = member(instance, "user_data");
+  if (!u.is_object()) return "";
+  return text_of(u, "kind") + ", " + text_of(u, "bytes") + " bytes, " + text_of(u, "path");
+}
+
 std::vector<field> fields_of(const nlohmann::json& instance) {
   const auto& phone_home = member(instance, "phone_home");
   const auto& restart = member(instance, "restart");
@@ -97,6 +112,7 @@ std::vector<field> fields_of(const nlohmann::json& instance) {
       {"PID", pid_text(instance)},
       {"Last exit", last_exit_text(instance)},
       {"Message", text_of(instance, "message")},
+      {"Ready", ready_text(instance)},
       {"Autostart", text_of(instance, "autostart")},
       {"Restart", restart_text(instance)},
       {"Restarts (recent)", text_of(restart, "restarts")},
@@ -112,6 +128,8 @@ std::vector<field> fields_of(const nlohmann::json& instance) {
       {"Identity IDs", list_text(member(instance, "identity_ids"))},
       {"Static IPv4", text_of(instance, "static_ip4")},
       {"SSH forward", ssh_forward_text(instance)},
+      {"Port forwards", list_text(member(instance, "forwards"))},
+      {"User data", user_data_text(instance)},
       {"OS Disk Path", text_of(instance, "os_disk_path")},
       {"OS Disk Size", size_text(instance, "disk_size")},
       {"Seed Path", text_of(instance, "seed_path")},
@@ -120,6 +138,7 @@ std::vector<field> fields_of(const nlohmann::json& instance) {
       {"Console Socket Path", text_of(instance, "console_socket")},
       {"VNC Socket Path", text_of(instance, "vnc_socket")},
       {"Log Path", text_of(instance, "log_path")},
+      {"Console Log Path", text_of(instance, "console_log_path")},
       {"Phone home IP", text_of(phone_home, "ip")},
       {"Phone home hostname", text_of(phone_home, "hostname")},
       {"Phone home host keys", host_keys_text(phone_home)},

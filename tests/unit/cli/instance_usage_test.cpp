@@ -65,8 +65,8 @@ INSTANTIATE_TEST_SUITE_P(
         usage_case{create_with({"--identity-id"}),
                    "Option ‘identity-id’ is missing an argument" + hint("create")},
         usage_case{{"instance", "modify", "vm1"},
-                   "nothing to change: give -n, --vcpu, --ram, --display, --autostart, --no-autostart or a "
-                   "--restart option" + hint("modify")},
+                   "nothing to change: give -n, --vcpu, --ram, --display, --autostart, --no-autostart, a "
+                   "--restart option, --forward or --remove-forward" + hint("modify")},
         usage_case{{"instance", "modify", "vm1", "--ram", "-1"},
                    "--ram must be a positive integer, got '-1'" + hint("modify")},
         usage_case{{"instance", "modify", "--vcpu", "2"},
