@@ -1,6 +1,8 @@
 // The Ignition config: see ignition.hpp.
 #include "bootstrap/ignition.hpp"
 
+#include "crypto/base64.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace kaso::bootstrap {
@@ -54,6 +56,11 @@ std::string ignition_config(const guest_config& config) {
   json doc = {{"ignition", {{"version", "3.4.0"}}},
               {"passwd", {{"users", std::move(users)}}},
               {"storage", {{"files", json::array({hostname_file(config.hostname)})}}}};
+  // The user's own config is merged by Ignition itself, over kaso's (user_data.hpp).
+  if (!config.user_user_data.empty()) {
+    doc["ignition"]["config"]["merge"] =
+        json::array({{{"source", "data:;base64," + crypto::base64_encode(config.user_user_data)}}});
+  }
   return doc.dump(2, ' ', /*ensure_ascii=*/true, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

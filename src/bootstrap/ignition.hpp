@@ -15,6 +15,8 @@ namespace kaso::bootstrap {
 // {"ignition":{"version":"3.4.0"},"passwd":{"users":[...]},"storage":{"files":[/etc/hostname]}}.
 // Each user has "name", and "sshAuthorizedKeys", "passwordHash", "gecos", "homeDir", "shell" when
 // set. /etc/hostname: mode 0644, overwrite, contents a "data:," URL of the percent-encoded name.
+// With config.user_user_data (a checked Ignition config, user_data.hpp): ignition.config.merge
+// holds it as a base64 data URL, so Ignition merges the user's config over kaso's.
 std::string ignition_config(const guest_config& config);
 
 }  // namespace kaso::bootstrap

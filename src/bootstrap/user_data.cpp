@@ -2,6 +2,8 @@
 
 #include <yaml.h>
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +68,21 @@ result<user_data_kind> check_user_data(std::string_view text) {
   if (!mapping.ok()) return mapping.error();
   if (!*mapping) return error::invalid_argument("the #cloud-config must be a YAML mapping (keys such as runcmd:)");
   return user_data_kind::cloud_config;
+}
+
+status check_ignition(std::string_view text) {
+  if (text.size() > max_user_data) {
+    return error::invalid_argument("the Ignition config has " + std::to_string(text.size()) + " bytes; at most " +
+                                   std::to_string(max_user_data) + " are taken");
+  }
+  auto doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return error::invalid_argument("the Ignition config is not a JSON object");
+  auto ignition = doc.find("ignition");
+  if (ignition == doc.end() || !ignition->is_object() || !ignition->contains("version") ||
+      !(*ignition)["version"].is_string() || (*ignition)["version"].get<std::string>().rfind("3.", 0) != 0) {
+    return error::invalid_argument("the Ignition config needs ignition.version 3.x (spec 3)");
+  }
+  return ok_status();
 }
 
 std::string_view to_string(user_data_kind k) { return k == user_data_kind::script ? "script" : "cloud-config"; }

@@ -2,7 +2,8 @@
 // checked before anything is created and merged with kaso's own user-data (cloud_init.hpp).
 //
 // Accepted: a "#cloud-config" document that is YAML whose top level is a mapping, or a script
-// ("#!..."), of at most max_user_data bytes. A cloud-config is parsed with libyaml only to check
+// ("#!..."), of at most max_user_data bytes; for Ignition guests, a JSON object whose
+// ignition.version is 3.x (check_ignition). A cloud-config is parsed with libyaml only to check
 // it; its bytes go to the guest unchanged. Pure functions: any thread.
 #pragma once
 
@@ -21,5 +22,9 @@ inline constexpr std::size_t max_user_data = 64 * 1024;
 result<user_data_kind> check_user_data(std::string_view text);
 
 std::string_view to_string(user_data_kind k);
+
+// The user's own Ignition config (`--ignition FILE`): a JSON object with ignition.version "3.*",
+// at most max_user_data bytes; invalid_argument saying what is wrong.
+status check_ignition(std::string_view text);
 
 }  // namespace kaso::bootstrap

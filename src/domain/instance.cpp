@@ -203,9 +203,12 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
     }
     if (auto v = check_static_ip(s, *n, c.static_ip4, c.id); !v.ok()) return v.error();
   }
-  if (!c.user_data_kind.empty()) {
+  if (c.user_data_kind == "ignition" && b != "ignition") {
+    return error::invalid_argument("--ignition needs the ignition bootstrapper (-b ignition)");
+  }
+  if (!c.user_data_kind.empty() && c.user_data_kind != "ignition") {
     if (c.user_data_kind != "cloud-config" && c.user_data_kind != "script") {
-      return error::invalid_argument("user-data must be a cloud-config or a script");
+      return error::invalid_argument("user-data must be a cloud-config, a script or an Ignition config");
     }
     if (b != "ci" && b != "ci-disk") {
       return error::invalid_argument("--cloud-init needs the ci or ci-disk bootstrapper: with " + b +

@@ -84,7 +84,7 @@ status read_supervision(const nlohmann::json& body, domain::instance_changes& c)
 result<actors::instance_request> read_instance(const httplib::Request& req) {
   auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
                                  "bootstrapper", "disk_size", "autostart", "restart", "restart_limit", "restart_window",
-                                 "restart_backoff_ms", "restart_backoff_max_ms", "cloud_init", "forwards"});
+                                 "restart_backoff_ms", "restart_backoff_max_ms", "cloud_init", "ignition", "forwards"});
   if (!body.ok()) return body.error();
   actors::instance_request r;
   std::optional<std::string> name, network, image, static_ip4;
@@ -115,8 +115,14 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
   if (given.restart_window) r.restart.window_s = *given.restart_window;
   if (given.restart_backoff_ms) r.restart.backoff_ms = *given.restart_backoff_ms;
   if (given.restart_backoff_max_ms) r.restart.backoff_max_ms = *given.restart_backoff_max_ms;
-  std::optional<std::string> user_data;
-  if (auto s = read_strings(*body, {{"cloud_init", &user_data}}); !s.ok()) return s.error();
+  std::optional<std::string> user_data, ignition;
+  if (auto s = read_strings(*body, {{"cloud_init", &user_data}, {"ignition", &ignition}}); !s.ok()) return s.error();
+  if (user_data && ignition) return error::invalid_argument("give 'cloud_init' or 'ignition', not both");
+  if (ignition) {
+    if (auto v = bootstrap::check_ignition(*ignition); !v.ok()) return v.error();
+    r.user_data = std::move(*ignition);
+    r.user_data_kind = "ignition";
+  }
   if (user_data) {
     auto kind = bootstrap::check_user_data(*user_data);
     if (!kind.ok()) return kind.error();

@@ -482,8 +482,8 @@ void guest_lifecycle::remove_the_disk_seeded_instance() {
   EXPECT_EQ(removed.exit_code, 0) << removed.stderr_text;
   EXPECT_FALSE(fs::exists(disk_["path"].get<std::string>()));
   std::vector<std::string> story = {"instance.created", "instance.starting", "instance.started",
-                                    "instance.phoned_home", "instance.phoned_home", "instance.phoned_home",
-                                    "instance.stopping", "instance.stopped",
+                                    "instance.phoned_home", "instance.forward_added", "instance.forward_removed",
+                                    "instance.phoned_home", "instance.phoned_home", "instance.stopping", "instance.stopped",
                                     "instance.starting", "instance.started",
                                     "instance.crashed", "instance.restart_scheduled", "instance.starting",
                                     "instance.restarted", "instance.stopping", "instance.stopped", "instance.removed"};

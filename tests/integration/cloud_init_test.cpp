@@ -69,5 +69,27 @@ TEST(cloud_init_it, issue_17_the_users_cloud_config_is_kept_and_merged_into_the_
   EXPECT_EQ(created.front()["payload"]["user_data"], (nlohmann::json{{"kind", "cloud-config"}, {"bytes", good.size()}}));
 }
 
+// Issue #17: an Ignition guest gets the user's config merged by Ignition (ignition.config.merge).
+TEST(cloud_init_it, issue_17_an_ignition_config_is_checked_and_merged) {
+  fixture f;
+  const std::string mine = R"({"ignition":{"version":"3.4.0"},"storage":{"files":[{"path":"/etc/mine"}]}})";
+  f.create("vm1", {{"bootstrapper", "ignition"}, {"ignition", "{\"ignition\":{\"version\":\"2.0\"}}"}}, 400);
+  f.create("vm1", {{"bootstrapper", "ci-disk"}, {"ignition", mine}}, 400);
+  f.create("vm1", {{"bootstrapper", "ignition"}, {"ignition", mine}, {"cloud_init", good}}, 400);
+  EXPECT_TRUE(event_types(f.s, "instance").empty());
+  auto file = f.s.root() / "mine.ign";
+  std::ofstream(file) << mine;
+  auto cli = f.s.kaso({"instance", "create", "-n", "vm1", "--network", "default_host_network", "--image", "blank",
+                       "--identity", "alice", "-s", "128M", "--ram", "64", "-b", "ignition", "--ignition", file.string()});
+  ASSERT_EQ(cli.exit_code, 0) << cli.stderr_text;
+  auto vm = f.s.get_json("/api/v1/instances/vm1");
+  EXPECT_EQ(vm["user_data"]["kind"], "ignition");
+  std::ifstream in(vm["seed_path"].get<std::string>());
+  auto config = nlohmann::json::parse(std::string((std::istreambuf_iterator<char>(in)), {}));
+  std::string source = config["ignition"]["config"]["merge"][0]["source"];
+  EXPECT_EQ(source.rfind("data:;base64,", 0), 0u) << config.dump();
+  EXPECT_EQ(config["passwd"]["users"][0]["name"], "alice") << "kaso's own config is still there";
+}
+
 }  // namespace
 }  // namespace kaso::testing

@@ -5,6 +5,10 @@
 // network, image and identities are sent as typed (name or id); the server resolves them. The
 // original's --network-id, --image-id and --identity-id took ids only; --network, --image and
 // --identity are the same options under the names that fit a name as well.
+//
+// --start then starts it (POST .../start), and --wait (with --start) waits until it is ready as
+// `instance start --wait` does (readiness.hpp); a start or wait that fails is one line and exit 1
+// after the "Created" line (the instance stays, stopped or running).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -14,17 +18,20 @@
 #include <vector>
 
 #include "cli/instance/option_values.hpp"
+#include "cli/instance/readiness.hpp"
 #include "cli/instance/settings.hpp"
 #include "cli/instance/user_data_file.hpp"
 #include "cli/instance/verbs.hpp"
 #include "cli/network/ip4.hpp"
 #include "cli/output.hpp"
+#include "cli/url.hpp"
 
 namespace kaso::cli::instance {
 namespace {
 
 constexpr const char* bootstrappers[] = {"ci", "ci-disk", "ignition", "none"};
 constexpr std::chrono::seconds create_read_timeout{7 * 60};
+constexpr std::chrono::seconds start_read_timeout{150};  // as instance start (power.cpp)
 
 class create final : public command {
  public:
@@ -33,7 +40,8 @@ class create final : public command {
   std::string synopsis() const override {
     return std::string("-n NAME ") + settings_synopsis +
            " --network-id REF --image-id REF [--identity-id REF]... [--static-ip4 IP] "
-           "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [--cloud-init FILE] [--forward SPEC]... [-o FORMAT]";
+           "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [--cloud-init FILE|--ignition FILE] [--forward SPEC]... "
+           "[--start [--wait [--wait-timeout SECONDS]]] [-o FORMAT]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -57,8 +65,13 @@ class create final : public command {
          cxxopts::value<std::string>(), "SIZE")
         ("cloud-init", "Your own cloud-init user-data (#cloud-config or a script), merged with kaso's",
          cxxopts::value<std::string>(), "FILE")
+        ("ignition", "Your own Ignition config (-b ignition), merged over kaso's", cxxopts::value<std::string>(), "FILE")
         ("forward", "A port forward [tcp|udp:][ADDR:]HOSTPORT:GUESTPORT (ADDR: 127.0.0.1); repeat for more",
-         cxxopts::value<std::string>(), "SPEC");
+         cxxopts::value<std::string>(), "SPEC")
+        ("start", "Start the instance once it is created")
+        ("wait", "With --start: return once it is ready (its SSH answers), showing the boot's progress")
+        ("wait-timeout", "Seconds --wait waits (default " + std::to_string(default_ready_wait.count()) + ")",
+         cxxopts::value<std::string>(), "SECONDS");
     add_output_option(options);
   }
 
@@ -87,7 +100,7 @@ class create final : public command {
     return ok_status();
   }
 
-  status run(api_client& api, std::ostream& out, std::ostream&) override {
+  status run(api_client& api, std::ostream& out, std::ostream& err) override {
     nlohmann::json body{
         {"name", name_}, {"network", network_}, {"image", image_}, {"identities", identities_}};
     add_to_body(settings_, body);
@@ -100,18 +113,49 @@ class create final : public command {
       if (!text) return text.error();
       body["cloud_init"] = std::move(*text);
     }
+    if (ignition_) {
+      auto text = read_user_data_file(*ignition_, "--ignition");
+      if (!text) return text.error();
+      body["ignition"] = std::move(*text);
+    }
     api.set_read_timeout(create_read_timeout);
     auto created = api.post("/instances", body);
     if (!created) return created.error();
-    if (format_ == output_format::json) {
+    if (!start_ && format_ == output_format::json) {
       print_json(out, *created);
+    } else if (format_ != output_format::json) {
+      out << "Created instance with id " << text_of(*created, "id") << '\n' << std::flush;
+    }
+    if (!start_) return ok_status();
+    return start_and_wait(api, out, err);
+  }
+
+ private:
+  // --start [--wait]: the instance as started (or once ready) with -o json, else a line.
+  status start_and_wait(api_client& api, std::ostream& out, std::ostream& err) {
+    api.set_read_timeout(start_read_timeout);
+    auto started = api.post("/instances/" + percent_encode(name_) + "/start", nlohmann::json::object());
+    if (!started) return started.error();
+    api.set_read_timeout(api_client::default_read_timeout);
+    if (!wait_) {
+      if (format_ == output_format::json) {
+        print_json(out, *started);
+      } else {
+        out << "Started instance " << name_ << " (pid " << text_of(*started, "pid") << ")\n";
+      }
+      return ok_status();
+    }
+    auto ready = wait_until_ready(api, name_, wait_limit_, err, task::real_wait_env());
+    if (!ready) return ready.error();
+    if (format_ == output_format::json) {
+      print_json(out, *ready);
     } else {
-      out << "Created instance with id " << text_of(*created, "id") << '\n';
+      out << name_ << " is ready (after " << text_of(*ready, "ready_after_s") << " s): kaso instance shell " << name_
+          << '\n';
     }
     return ok_status();
   }
 
- private:
   // --static-ip4, -b and -s.
   status take_optional(const cxxopts::ParseResult& parsed) {
     if (parsed.count("static-ip4")) {
@@ -135,6 +179,17 @@ class create final : public command {
       disk_size_ = *bytes;
     }
     if (parsed.count("cloud-init")) cloud_init_ = parsed["cloud-init"].as<std::string>();
+    if (parsed.count("ignition")) ignition_ = parsed["ignition"].as<std::string>();
+    if (cloud_init_ && ignition_) return error::invalid_argument("give --cloud-init or --ignition, not both");
+    start_ = parsed.count("start") > 0;
+    wait_ = parsed.count("wait") > 0;
+    if (wait_ && !start_) return error::invalid_argument("--wait goes with --start");
+    if (parsed.count("wait-timeout")) {
+      if (!wait_) return error::invalid_argument("--wait-timeout goes with --wait");
+      auto s = parse_count("--wait-timeout", parsed["wait-timeout"].as<std::string>(), 1, max_ready_wait_s);
+      if (!s) return s.error();
+      wait_limit_ = std::chrono::seconds(*s);
+    }
     return ok_status();
   }
 
@@ -147,7 +202,9 @@ class create final : public command {
   std::optional<std::string> static_ip4_;
   std::optional<std::string> bootstrapper_;
   std::optional<std::uint64_t> disk_size_;
-  std::optional<std::string> cloud_init_;
+  std::optional<std::string> cloud_init_, ignition_;
+  bool start_ = false, wait_ = false;
+  std::chrono::seconds wait_limit_ = default_ready_wait;
   output_format format_ = output_format::table;
 };
 

@@ -12,6 +12,7 @@ namespace kaso::cli::instance {
 
 inline constexpr std::size_t max_user_data_file = 64 * 1024;
 
-result<std::string> read_user_data_file(const std::string& path);
+// `option` names the option in errors (--cloud-init, --ignition).
+result<std::string> read_user_data_file(const std::string& path, const std::string& option = "--cloud-init");
 
 }  // namespace kaso::cli::instance

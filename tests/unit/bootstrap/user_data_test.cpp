@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "bootstrap/cloud_init.hpp"
+#include "bootstrap/ignition.hpp"
+#include "crypto/base64.hpp"
 #include "test_support.hpp"
 
 namespace kaso::bootstrap {
@@ -81,6 +83,25 @@ TEST(user_data_multipart, issue_17_without_a_users_part_the_user_data_is_one_doc
   guest_config config;
   config.hostname = "vm1";
   EXPECT_EQ(user_data(config).rfind("#cloud-config\n{", 0), 0u);
+}
+
+TEST(ignition_merge, issue_17_a_users_ignition_config_is_checked_and_merged_by_ignition) {
+  const std::string mine = R"({"ignition":{"version":"3.4.0"},"storage":{"files":[{"path":"/etc/mine"}]}})";
+  EXPECT_TRUE(check_ignition(mine).ok());
+  EXPECT_FALSE(check_ignition("not json").ok());
+  EXPECT_FALSE(check_ignition("[1]").ok());
+  EXPECT_FALSE(check_ignition(R"({"ignition":{"version":"2.2.0"}})").ok()) << "spec 2 is not Ignition 3";
+  EXPECT_FALSE(check_ignition(R"({"storage":{}})").ok());
+  guest_config config;
+  config.hostname = "fcos";
+  config.user_user_data = mine;
+  auto doc = json::parse(ignition_config(config));
+  ASSERT_TRUE(doc["ignition"]["config"]["merge"].is_array());
+  std::string source = doc["ignition"]["config"]["merge"][0]["source"];
+  ASSERT_EQ(source.rfind("data:;base64,", 0), 0u);
+  EXPECT_EQ(crypto::base64_decode(source.substr(13)).value(), mine);
+  config.user_user_data.clear();
+  EXPECT_FALSE(json::parse(ignition_config(config))["ignition"].contains("config"));
 }
 
 }  // namespace

@@ -185,6 +185,24 @@ TEST_F(instance_wait, issue_17_start_wait_returns_once_ready_and_says_how_to_get
   EXPECT_EQ(r.err, "vm1: SSH ready\n");
 }
 
+TEST_F(instance_wait, issue_17_create_start_wait_creates_starts_and_waits) {
+  auto vm = running_vm1();
+  vm["state"] = "created";
+  server.answer("POST", "/api/v1/instances", 201, vm);
+  vm["state"] = "running";
+  server.answer("POST", "/api/v1/instances/vm1/start", 200, vm);
+  vm["ready"] = true;
+  vm["ready_after_s"] = 30.5;
+  server.answer("GET", "/api/v1/instances/vm1", 200, vm);
+  auto r = kaso({"instance", "create", "-n", "vm1", "--network", "n", "--image", "i", "--start", "--wait"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "Created instance with id 1\nvm1 is ready (after 30.5 s): kaso instance shell vm1\n");
+  auto started = kaso({"instance", "create", "-n", "vm1", "--network", "n", "--image", "i", "--start"});
+  EXPECT_EQ(started.out, "Created instance with id 1\nStarted instance vm1 (pid 1234)\n");
+  EXPECT_EQ(kaso({"instance", "create", "-n", "vm1", "--network", "n", "--image", "i", "--wait"}).code, 2)
+      << "--wait goes with --start";
+}
+
 TEST_F(instance_wait, issue_17_a_boot_that_ends_or_never_gets_ready_fails_with_its_console) {
   auto vm = running_vm1();
   server.answer("POST", "/api/v1/instances/vm1/start", 200, vm);

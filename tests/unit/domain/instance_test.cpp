@@ -300,6 +300,9 @@ TEST(instance, issue_17_user_data_is_recorded_and_needs_a_cloud_init_bootstrappe
     auto refused = s.when_refused(other);
     EXPECT_NE(refused.message().find("--cloud-init needs the ci or ci-disk bootstrapper"), std::string::npos) << b;
   }
+  auto ignition = c;
+  ignition.user_data_kind = "ignition";
+  EXPECT_NE(s.when_refused(ignition).message().find("--ignition needs the ignition bootstrapper"), std::string::npos);
   auto odd = c;
   odd.user_data_kind = "yaml";
   EXPECT_EQ(s.when_refused(odd).code(), errc::invalid_argument);
