@@ -214,16 +214,23 @@ caf::result<json_text> change_forward(manager_actor* self, Command c, const even
   if (i->state != "running" || vm == self->state.vms.end()) return pipeline.submit(self, c, who, reply);
   // What is removed is matched by its host side: the recorded forward says which.
   auto rule = hostfwd_rule(*i, c.forward, add);
+  auto undo = add ? hostfwd_rule(*i, c.forward, false) : std::string();
   auto promise = self->make_response_promise<json_text>();
-  self->request(vm->second, request_timeout, forward_atom_v, add, rule)
+  caf::actor qemu = vm->second;
+  self->request(qemu, request_timeout, forward_atom_v, add, rule)
       .then(
-          [self, c, who, id, promise](bool) mutable {
-            self->state.pipeline->submit_then(self, c, who, [self, id, promise](outcome& out) mutable {
+          [self, c, who, id, promise, qemu, undo](bool) mutable {
+            self->state.pipeline->submit_then(self, c, who, [self, id, promise, qemu, undo](outcome& out) mutable {
               if (out.ok()) {
                 promise.deliver(text(instance_view(self, id)));
-              } else {
-                promise.deliver(caf_error(out.error()));
+                return;
               }
+              // Refused meanwhile (another request took the port first): qemu lets go of it again.
+              if (!undo.empty()) {
+                self->request(qemu, request_timeout, forward_atom_v, false, undo)
+                    .then([](bool) {}, [](const caf::error& e) { spdlog::warn("forward not undone: {}", caf::to_string(e)); });
+              }
+              promise.deliver(caf_error(out.error()));
             });
           },
           [promise](const caf::error& e) mutable { promise.deliver(e); });

@@ -58,14 +58,15 @@ void report_end(vm_actor_t* self, caf::actor manager, std::uint64_t id, int code
   self->quit();
 }
 
-// Follows this boot from the host: stages and readiness go to the manager.
-// `console_offset`: the console log's size before this boot wrote to it.
+// The console log's size: where this boot's output will begin.
 std::uint64_t console_size(const vm_launch& l) {
   std::error_code ec;
   auto size = l.console_log.empty() ? 0 : std::filesystem::file_size(l.console_log, ec);
   return ec ? 0 : size;
 }
 
+// Follows this boot from the host: stages and readiness go to the manager. `console_offset`: the
+// console log's size before this boot wrote to it.
 std::unique_ptr<guest::boot_watcher> watch_boot(const vm_launch& l, caf::actor manager, std::uint64_t console_offset) {
   guest::boot_watch w;
   w.console_log = l.console_log;
@@ -110,7 +111,8 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor mana
   auto pid = vm->process.pid();
   auto started = platform::process_start_time(pid);
   st.listener = std::move(*listener);
-  // Started once qemu runs, so that its first report reaches the manager after this answer.
+  // Started once qemu runs: its first report (a period from now) reaches the manager after this
+  // answer, so after instance.started is decided.
   st.boot = watch_boot(l, manager, console_offset);
   st.qmp.emplace(std::move(vm->qmp));
   if (auto w = watch(self, std::move(vm->process)); !w.ok()) {
