@@ -51,6 +51,14 @@ std::string host_keys_text(const nlohmann::json& phone_home) {
   return text;
 }
 
+// "yes (after 29.6 s)" once this boot answered SSH; "no (kernel)" while it boots; "" otherwise.
+std::string ready_text(const nlohmann::json& instance) {
+  if (instance.value("ready", false)) return "yes (after " + text_of(instance, "ready_after_s") + " s)";
+  if (text_of(instance, "state") != "running") return "";
+  auto stage = text_of(instance, "boot_stage");
+  return stage.empty() ? "no" : "no (" + stage + ")";
+}
+
 }  // namespace
 
 std::string ssh_forward_text(const nlohmann::json& instance) {
@@ -70,10 +78,10 @@ std::string last_exit_text(const nlohmann::json& instance) {
 }
 
 table list_table(const nlohmann::json& instances) {
-  table t{{"ID", "Name", "State", "Image ID", "Network ID", "SSH"}, {}, {}};
+  table t{{"ID", "Name", "State", "Ready", "Image ID", "Network ID", "SSH"}, {}, {}};
   if (!instances.is_array()) return t;
   for (const auto& i : instances) {
-    t.rows.push_back({text_of(i, "id"), text_of(i, "name"), text_of(i, "state"),
+    t.rows.push_back({text_of(i, "id"), text_of(i, "name"), text_of(i, "state"), ready_text(i),
                       text_of(i, "image_id"), text_of(i, "network_id"), ssh_forward_text(i)});
   }
   return t;
@@ -87,13 +95,6 @@ std::string restart_text(const nlohmann::json& instance) {
          text_of(r, "backoff_ms") + "-" + text_of(r, "backoff_max_ms") + " ms";
 }
 
-// "yes (after 29.6 s)" once this boot answered SSH; "no (kernel)" while it boots; "" otherwise.
-std::string ready_text(const nlohmann::json& instance) {
-  if (instance.value("ready", false)) return "yes (after " + text_of(instance, "ready_after_s") + " s)";
-  if (text_of(instance, "state") != "running") return "";
-  auto stage = text_of(instance, "boot_stage");
-  return stage.empty() ? "no" : "no (" + stage + ")";
-}
 
 // "cloud-config, 120 bytes, /path/user-data.custom"; "" without the user's own cloud-init.
 std::string user_data_text(const nlohmann::json& instance) {

@@ -16,7 +16,8 @@ namespace kaso::cli::instance {
 // leaves it 80 columns wide.
 inline constexpr std::size_t value_width = 53;
 
-// Columns ID, Name, State, Image ID, Network ID, SSH ("127.0.0.1:40022", or empty while the
+// Columns ID, Name, State, Ready ("yes (after 29.6 s)", "no (kernel)" while booting), Image ID,
+// Network ID, SSH ("127.0.0.1:40022", or empty while the
 // instance has no forwarded port); `instances` is the API's array.
 table list_table(const nlohmann::json& instances);
 

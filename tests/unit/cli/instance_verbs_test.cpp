@@ -24,12 +24,12 @@ TEST_F(instance_verbs, list_prints_state_and_the_ssh_forward) {
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(r.out,
-            "╭────┬──────┬─────────┬──────────┬────────────┬─────────────────╮\n"
-            "│ ID │ Name │ State   │ Image ID │ Network ID │ SSH             │\n"
-            "├────┼──────┼─────────┼──────────┼────────────┼─────────────────┤\n"
-            "│ 1  │ vm1  │ running │ 1        │ 1          │ 127.0.0.1:40022 │\n"
-            "│ 2  │ vm2  │ stopped │ 2        │ 1          │                 │\n"
-            "╰────┴──────┴─────────┴──────────┴────────────┴─────────────────╯\n");
+            "╭────┬──────┬─────────┬───────┬──────────┬────────────┬─────────────────╮\n"
+            "│ ID │ Name │ State   │ Ready │ Image ID │ Network ID │ SSH             │\n"
+            "├────┼──────┼─────────┼───────┼──────────┼────────────┼─────────────────┤\n"
+            "│ 1  │ vm1  │ running │ no    │ 1        │ 1          │ 127.0.0.1:40022 │\n"
+            "│ 2  │ vm2  │ stopped │       │ 2        │ 1          │                 │\n"
+            "╰────┴──────┴─────────┴───────┴──────────┴────────────┴─────────────────╯\n");
   auto request = only_request();
   EXPECT_EQ(request.method, "GET");
   EXPECT_EQ(request.target, "/api/v1/instances");
