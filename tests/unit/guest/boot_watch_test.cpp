@@ -20,6 +20,7 @@
 #include "guest/boot_watcher.hpp"
 #include "guest/console_log.hpp"
 #include "guest/ssh_banner.hpp"
+#include "qemu/temp_dir.hpp"
 
 namespace kaso::guest {
 namespace {
@@ -27,13 +28,10 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+// The qemu tests' temporary directory, with the path as a filesystem path.
 struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    char tmpl[] = "/tmp/kaso-boot-watch-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~temp_dir() { fs::remove_all(path); }
+  qemu::temp_dir dir{"kaso-boot-watch-"};
+  fs::path path{dir.path()};
 };
 
 void append(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::app | std::ios::binary) << text; }
