@@ -76,6 +76,7 @@ result<domain::create_instance> initial_command(manager_actor* self, const insta
   c.restart = req.restart;
   c.user_data_kind = req.user_data_kind;
   c.forwards = req.forwards;
+  c.mounts = req.mounts;
   c.user_data_bytes = req.user_data.size();
   c.network_ref = std::to_string(n->id);
   c.mac = new_mac(st);
@@ -117,6 +118,7 @@ domain::instance as_created(const domain::create_instance& c) {
   i.user_data_kind = c.user_data_kind;
   i.user_data_bytes = c.user_data_bytes;
   i.forwards = c.forwards;
+  i.mounts = c.mounts;
   return i;
 }
 

@@ -64,6 +64,7 @@ struct instance_request {
   std::string user_data;           // the user's own cloud-init, checked by the API (bootstrap/user_data.hpp)
   std::string user_data_kind;      // "cloud-config" or "script"; "" without user_data
   std::vector<domain::port_forward> forwards;
+  std::vector<domain::guest_mount> mounts;  // host directories checked by the API with the caller's rights
 };
 struct remove_instance_request {
   std::string ref;

@@ -98,6 +98,16 @@ std::string user_data(const guest_config& config) {
   doc["ssh_pwauth"] = std::any_of(config.users.begin(), config.users.end(),
                                   [](const guest_user& u) { return !u.password_hash.empty(); });
   if (!config.phone_home_url.empty()) doc["phone_home"] = phone_home(config.phone_home_url);
+  if (!config.shares.empty()) {
+    // fstab lines: nofail, so a guest without 9p still boots (and says so in its log).
+    json mounts = json::array();
+    for (const auto& s : config.shares) {
+      std::string options = "trans=virtio,version=9p2000.L,msize=262144,nofail";
+      if (s.readonly) options += ",ro";
+      mounts.push_back({s.tag, s.path, "9p", options, "0", "0"});
+    }
+    doc["mounts"] = std::move(mounts);
+  }
   if (!config.ip_report_url.empty()) {
     // An argv list, not a shell string: cloud-init quotes each word itself.
     json argv = {"python3", "-c", ip_report_program, config.ip_report_url};

@@ -19,8 +19,9 @@ namespace kaso::bootstrap {
 // manage_etc_hosts true, datasource_list (when given), users (one entry per guest_user, never
 // the distribution's "default" user; each with sudo NOPASSWD and group sudo, locked unless it has
 // a password hash), ssh_pwauth (true iff some user has a password), phone_home (when
-// phone_home_url is set) and runcmd (when ip_report_url is set: one argv entry, see
-// ip_report_script).
+// phone_home_url is set), runcmd (when ip_report_url is set: one argv entry, see
+// ip_report_script) and mounts (one 9p fstab entry per share: trans=virtio, nofail, ro when
+// read-only).
 // With config.user_user_data (user_data.hpp): a MIME multipart/mixed of the user's part (base64,
 // text/cloud-config or text/x-shellscript) then kaso's document with merge_how
 // "dict(recurse_array,no_replace)+list(append)", so cloud-init keeps the user's keys and appends

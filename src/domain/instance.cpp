@@ -139,6 +139,17 @@ void apply_fields(instance& i, const nlohmann::json& p) {
   take(p, "mac", i.mac);
   take(p, "ssh_port", i.ssh_port);
   take(p, "autostart", i.autostart);
+  if (auto it = p.find("mounts"); it != p.end() && it->is_array()) {
+    i.mounts.clear();
+    for (const auto& m : *it) {
+      if (!m.is_object()) continue;
+      guest_mount g;
+      take(m, "host_path", g.host_path);
+      take(m, "guest_path", g.guest_path);
+      take(m, "readonly", g.readonly);
+      i.mounts.push_back(std::move(g));
+    }
+  }
   if (auto it = p.find("user_data"); it != p.end() && it->is_object()) {
     take(*it, "kind", i.user_data_kind);
     take(*it, "bytes", i.user_data_bytes);
@@ -216,6 +227,19 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
     }
   }
   if (auto v = check_unique_host_resources(s, c); !v.ok()) return v.error();
+  if (c.mounts.size() > max_guest_mounts) {
+    return error::invalid_argument("an instance takes at most " + std::to_string(max_guest_mounts) + " mounts");
+  }
+  if (!c.mounts.empty() && b != "ci" && b != "ci-disk") {
+    return error::invalid_argument("--mount needs the ci or ci-disk bootstrapper: cloud-init mounts the directories");
+  }
+  for (std::size_t k = 0; k < c.mounts.size(); ++k) {
+    for (std::size_t l = 0; l < k; ++l) {
+      if (c.mounts[l].guest_path == c.mounts[k].guest_path) {
+        return error::invalid_argument("two mounts on " + c.mounts[k].guest_path + " in the guest");
+      }
+    }
+  }
   if (c.forwards.size() > max_port_forwards) {
     return error::invalid_argument("an instance takes at most " + std::to_string(max_port_forwards) + " port forwards");
   }
@@ -233,6 +257,13 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
                       {"ssh_port", c.ssh_port}, {"autostart", c.autostart}};
   p.update(restart_fields(c.restart));
   if (!c.user_data_kind.empty()) p["user_data"] = {{"kind", c.user_data_kind}, {"bytes", c.user_data_bytes}};
+  if (!c.mounts.empty()) {
+    nlohmann::json mounts = nlohmann::json::array();
+    for (const auto& m : c.mounts) {
+      mounts.push_back({{"host_path", m.host_path}, {"guest_path", m.guest_path}, {"readonly", m.readonly}});
+    }
+    p["mounts"] = std::move(mounts);
+  }
   std::vector<events::event> out{make(c.id, 1, "instance.created", std::move(p))};
   auto forwards = detail::forward_events(c.id, 2, c.forwards);
   out.insert(out.end(), forwards.begin(), forwards.end());
@@ -344,6 +375,11 @@ instance_files files_of(const std::string& dir) {
 }
 
 namespace {
+nlohmann::json mounts_json(const std::vector<guest_mount>& mounts) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : mounts) out.push_back(to_string(m));
+  return out;
+}
 nlohmann::json forwards_json(const std::vector<port_forward>& forwards) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& f : forwards) out.push_back(to_string(f));
@@ -380,6 +416,7 @@ nlohmann::json to_json(const instance& i) {
           {"ssh_port", i.ssh_port},
           {"autostart", i.autostart},
           {"forwards", forwards_json(i.forwards)},
+          {"mounts", mounts_json(i.mounts)},
           {"user_data", i.user_data_kind.empty() ? nlohmann::json()
                                                  : nlohmann::json{{"kind", i.user_data_kind},
                                                                   {"bytes", i.user_data_bytes},

@@ -11,7 +11,8 @@
 //   instance.created      {name, path, image_id, network_id, identity_ids, vcpu, ram, disk_size,
 //                          display, bootstrapper, static_ip4, mac, ssh_port, autostart,
 //                          restart, restart_limit, restart_window, restart_backoff_ms,
-//                          restart_backoff_max_ms, user_data{kind, bytes}?}
+//                          restart_backoff_max_ms, user_data{kind, bytes}?,
+//                          mounts[{host_path, guest_path, readonly}]?}
 //                                                    (restart's six: absent in older logs;
 //                                                    user_data: the user's own cloud-init)
 //   instance.modified     {any of: name, vcpu, ram, display, autostart, restart, restart_limit,
@@ -63,6 +64,7 @@
 
 #include "domain/image.hpp"
 #include "domain/network.hpp"
+#include "domain/guest_mount.hpp"
 #include "domain/port_forward.hpp"
 #include "domain/restart_policy.hpp"
 #include "events/event.hpp"
@@ -95,6 +97,7 @@ struct instance {
   std::string user_data_kind;       // the user's own cloud-init: "cloud-config", "script"; "": none
   std::uint64_t user_data_bytes = 0;
   std::vector<port_forward> forwards;  // besides the SSH one, in the order added
+  std::vector<guest_mount> mounts;     // host directories shared with the guest, mount_tag(index)
   bool autostart = false;      // started when the server starts
   domain::restart_policy restart;
   std::string state = "created";
@@ -165,6 +168,7 @@ struct create_instance {
   std::string user_data_kind;  // checked by the caller (bootstrap/user_data.hpp); "": none
   std::uint64_t user_data_bytes = 0;
   std::vector<port_forward> forwards;
+  std::vector<guest_mount> mounts;  // host directories checked by the caller (the API)
   bool autostart = false;
   domain::restart_policy restart;
   image_facts image;

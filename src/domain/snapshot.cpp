@@ -144,6 +144,12 @@ constexpr auto members(of<phone_home_report>) {
                     member{"time_us", &phone_home_report::time_us}};
 }
 
+constexpr auto members(of<guest_mount>) {
+  return std::tuple{member{"host_path", &guest_mount::host_path},
+                    member{"guest_path", &guest_mount::guest_path},
+                    member{"readonly", &guest_mount::readonly}};
+}
+
 constexpr auto members(of<port_forward>) {
   return std::tuple{member{"proto", &port_forward::proto},
                     member{"address", &port_forward::address},
@@ -177,6 +183,7 @@ constexpr auto members(of<instance>) {
                     member{"user_data_kind", &instance::user_data_kind},
                     member{"user_data_bytes", &instance::user_data_bytes},
                     member{"forwards", &instance::forwards},
+                    member{"mounts", &instance::mounts},
                     member{"autostart", &instance::autostart},
                     member{"restart", &instance::restart},
                     member{"state", &instance::state},

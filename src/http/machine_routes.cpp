@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "bootstrap/user_data.hpp"
+#include "platform/file_io.hpp"
 #include "domain/instance.hpp"
 #include "guest/console_log.hpp"
 #include "http/actor_answer.hpp"
@@ -84,7 +85,8 @@ status read_supervision(const nlohmann::json& body, domain::instance_changes& c)
 result<actors::instance_request> read_instance(const httplib::Request& req) {
   auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
                                  "bootstrapper", "disk_size", "autostart", "restart", "restart_limit", "restart_window",
-                                 "restart_backoff_ms", "restart_backoff_max_ms", "cloud_init", "ignition", "forwards"});
+                                 "restart_backoff_ms", "restart_backoff_max_ms", "cloud_init", "ignition", "forwards",
+                                 "mounts"});
   if (!body.ok()) return body.error();
   actors::instance_request r;
   std::optional<std::string> name, network, image, static_ip4;
@@ -128,6 +130,18 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
     if (!kind.ok()) return kind.error();
     r.user_data = std::move(*user_data);
     r.user_data_kind = std::string(bootstrap::to_string(*kind));
+  }
+  if (auto it = body->find("mounts"); it != body->end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > domain::max_guest_mounts) {
+      return error::invalid_argument("'mounts' must be a list of up to " + std::to_string(domain::max_guest_mounts) +
+                                     " mounts");
+    }
+    for (const auto& spec : *it) {
+      if (!spec.is_string()) return error::invalid_argument("'mounts' holds strings such as \"/home/me/src:/src:ro\"");
+      auto m = domain::parse_guest_mount(spec.get<std::string>());
+      if (!m.ok()) return m.error();
+      r.mounts.push_back(*m);
+    }
   }
   if (auto it = body->find("forwards"); it != body->end() && !it->is_null()) {
     if (!it->is_array() || it->size() > domain::max_port_forwards) {
@@ -258,6 +272,13 @@ std::vector<route> machine_routes(const api_context& ctx) {
        [=](const request_context& rc, httplib::Response& res) {
          auto r = read_instance(rc.req);
          if (!r.ok()) return write_error(res, r.error());
+         // A shared directory is one the caller may read (and write, unless read-only): checked
+         // with the caller's rights, as --file imports are.
+         for (const auto& m : r->mounts) {
+           if (auto v = platform::check_directory_for(rc.who.uid, m.host_path, !m.readonly); !v.ok()) {
+             return write_error(res, v.error());
+           }
+         }
          answer_within(ctx, std::chrono::minutes(6), res, 201, std::move(*r), rc.who);
        }},
       {"GET", "/api/v1/instances/{ref}",

@@ -94,15 +94,30 @@ result<unique_fd> open_at(int dir, const std::string& name, int flags, const std
 
 }  // namespace
 
-result<unique_fd> open_regular_file_for(std::int64_t uid, const std::filesystem::path& path) {
-  if (!path.is_absolute()) return error::invalid_argument("the file must be an absolute path: " + path.string());
+namespace {
+
+// The caller's view of `path`: every directory on the way searched with `uid`'s rights (root:
+// all), symbolic links resolved first (canonical), each step opened O_PATH relative to the last
+// without following links, so what is checked is what is opened. The last component's O_PATH
+// descriptor and its stat.
+struct walked_path {
+  unique_fd fd;
+  struct stat st {};
+  bool root = false;
+  uid_t user = 0;
+  std::vector<gid_t> groups;
+};
+
+result<walked_path> walk_as(std::int64_t uid, const std::filesystem::path& path, const char* what) {
+  if (!path.is_absolute()) return error::invalid_argument(std::string("the ") + what + " must be an absolute path: " + path.string());
   if (uid < 0) return error::permission_denied("who asks for " + path.string() + " is not known");
   std::error_code ec;
   auto real = std::filesystem::canonical(path, ec);
   if (ec) return posix_error("open '" + path.string() + "'", ec.value());
-  const bool root = uid == 0;
-  const auto user = static_cast<uid_t>(uid);
-  const auto groups = root ? std::vector<gid_t>{} : groups_of(user);
+  walked_path w;
+  w.root = uid == 0;
+  w.user = static_cast<uid_t>(uid);
+  if (!w.root) w.groups = groups_of(w.user);
   // O_PATH throughout: nothing is opened for reading before it is checked (a device is never
   // opened), and the server needs no read right on the user's directories, only search.
   auto dir = open_file("/", O_PATH | O_DIRECTORY | O_NOFOLLOW);
@@ -110,11 +125,10 @@ result<unique_fd> open_regular_file_for(std::int64_t uid, const std::filesystem:
   std::filesystem::path walked = "/";
   std::vector<std::string> parts;
   for (const auto& part : real.relative_path()) parts.push_back(part.string());
-  if (parts.empty()) return error::conflict(path.string() + " is not a regular file");
   for (std::size_t k = 0; k < parts.size(); ++k) {
     struct stat st {};
     if (::fstat(dir->get(), &st) != 0) return posix_error("stat '" + walked.string() + "'", errno);
-    if (!root && !mode_grants(st, user, groups, S_IXUSR)) {
+    if (!w.root && !mode_grants(st, w.user, w.groups, S_IXUSR)) {
       return error::permission_denied("you may not search " + walked.string());
     }
     walked /= parts[k];
@@ -123,12 +137,37 @@ result<unique_fd> open_regular_file_for(std::int64_t uid, const std::filesystem:
     if (!next.ok()) return next.error();
     dir = std::move(next);
   }
-  struct stat st {};
-  if (::fstat(dir->get(), &st) != 0) return posix_error("stat '" + walked.string() + "'", errno);
-  if (!S_ISREG(st.st_mode)) return error::conflict(path.string() + " is not a regular file");
-  if (!root && !mode_grants(st, user, groups, S_IRUSR)) return error::permission_denied("you may not read " + path.string());
+  if (::fstat(dir->get(), &w.st) != 0) return posix_error("stat '" + walked.string() + "'", errno);
+  w.fd = std::move(*dir);
+  return w;
+}
+
+}  // namespace
+
+result<unique_fd> open_regular_file_for(std::int64_t uid, const std::filesystem::path& path) {
+  auto w = walk_as(uid, path, "file");
+  if (!w.ok()) return w.error();
+  if (!S_ISREG(w->st.st_mode)) return error::conflict(path.string() + " is not a regular file");
+  if (!w->root && !mode_grants(w->st, w->user, w->groups, S_IRUSR)) {
+    return error::permission_denied("you may not read " + path.string());
+  }
   // The checked inode itself, opened for reading through its O_PATH descriptor.
-  return open_file("/proc/self/fd/" + std::to_string(dir->get()), O_RDONLY);
+  return open_file("/proc/self/fd/" + std::to_string(w->fd.get()), O_RDONLY);
+}
+
+status check_directory_for(std::int64_t uid, const std::filesystem::path& path, bool writable) {
+  auto w = walk_as(uid, path, "directory");
+  if (!w.ok()) return w.error();
+  if (!S_ISDIR(w->st.st_mode)) return error::conflict(path.string() + " is not a directory");
+  if (w->root) return ok_status();
+  const bool owner = w->st.st_uid == w->user;
+  if (!owner && !(mode_grants(w->st, w->user, w->groups, S_IRUSR) && mode_grants(w->st, w->user, w->groups, S_IXUSR))) {
+    return error::permission_denied("you may not read " + path.string());
+  }
+  if (writable && !mode_grants(w->st, w->user, w->groups, S_IWUSR)) {
+    return error::permission_denied("you may not write to " + path.string() + " (share it read-only with :ro)");
+  }
+  return ok_status();
 }
 
 }  // namespace kaso::platform

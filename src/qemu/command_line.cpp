@@ -169,6 +169,27 @@ status add_fw_cfg(const machine_spec& spec, args& out) {
   return ok_status();
 }
 
+// -virtfs local,path=P,mount_tag=T,security_model=none[,readonly=on], one per shared directory.
+status add_shared_dirs(const machine_spec& spec, args& out) {
+  for (std::size_t i = 0; i < spec.shared_dirs.size(); ++i) {
+    const shared_dir& d = spec.shared_dirs[i];
+    std::string what = "shared_dir " + std::to_string(i);
+    if (auto s = check_path(what + " path", d.path); !s) {
+      return s;
+    }
+    if (auto s = check_nonempty_text(what + " tag", d.tag); !s) {
+      return s;
+    }
+    if (d.tag.size() > 31) {
+      return refuse(what + " tag", d.tag, "must be at most 31 characters");
+    }
+    out.insert(out.end(), {"-virtfs", "local,path=" + escape_option_value(d.path) + ",mount_tag=" +
+                                          escape_option_value(d.tag) + ",security_model=none" +
+                                          (d.readonly ? ",readonly=on" : "")});
+  }
+  return ok_status();
+}
+
 // -pidfile takes its argument whole: no escaping.
 status add_pid_file(const machine_spec& spec, args& out) {
   if (spec.pid_file.empty()) {
@@ -199,7 +220,7 @@ result<std::vector<std::string>> build_argv(const machine_spec& spec) {
   using step = status (*)(const machine_spec&, args&);
   static constexpr step steps[] = {add_identity, add_machine, add_firmware, add_display,
                                    add_control_sockets, add_disks, add_nics, add_smbios,
-                                   add_fw_cfg, add_pid_file};
+                                   add_fw_cfg, add_shared_dirs, add_pid_file};
   args out;
   for (step s : steps) {
     if (status st = s(spec, out); !st) {

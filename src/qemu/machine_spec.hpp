@@ -100,6 +100,14 @@ struct fw_cfg_file {
   std::string path;
 };
 
+// A host directory the guest mounts by `tag` (virtio 9p, -virtfs). security_model=none: files keep
+// qemu's user as owner on the host; `readonly`: qemu refuses every write.
+struct shared_dir {
+  std::string path;
+  std::string tag;  // at most 31 characters
+  bool readonly = false;
+};
+
 struct machine_spec {
   host_os os = host_os::linux;
   qemu::arch arch = qemu::arch::x86_64;
@@ -119,6 +127,7 @@ struct machine_spec {
   std::string firmware_vars;  // edk2 variable store (pflash, writable); optional
   std::vector<smbios_entry> smbios;
   std::vector<fw_cfg_file> fw_cfg_files;
+  std::vector<shared_dir> shared_dirs;
   std::string pid_file;  // empty: no pid file
 };
 

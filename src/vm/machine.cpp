@@ -63,6 +63,9 @@ result<qemu::machine_spec> machine_spec_for(const domain::instance& i, const dom
     s.smbios.push_back({1, {{"serial", "ds=nocloud-net;s=" + service + "/"}}});
   }
   if (i.bootstrapper == "ignition") s.fw_cfg_files.push_back({"opt/com.coreos/config", f.ignition});
+  for (std::size_t k = 0; k < i.mounts.size(); ++k) {
+    s.shared_dirs.push_back({i.mounts[k].host_path, domain::mount_tag(k), i.mounts[k].readonly});
+  }
   return s;
 }
 
@@ -81,6 +84,9 @@ result<bootstrap::guest_config> guest_config_for(const domain::instance& i, cons
     if (!id.public_key.empty()) u.ssh_authorized_keys.push_back(id.public_key);
     u.password_hash = id.password_hash;
     c.users.push_back(std::move(u));
+  }
+  for (std::size_t k = 0; k < i.mounts.size(); ++k) {
+    c.shares.push_back({domain::mount_tag(k), i.mounts[k].guest_path, i.mounts[k].readonly});
   }
   if (!i.static_ip4.empty()) {
     bootstrap::static_ipv4 ip;

@@ -11,7 +11,8 @@
 //   9. removal, and the event log tells the story in order.
 // Issue #17 on the same guests: instance.ready on every boot (the first, a --wait start, after a
 // supervised restart) compared with the first ssh that worked; kaso instance exec/copy/logs with
-// the host key kaso writes itself, a guest that phones home another key is refused; kaso launch.
+// the host key kaso writes itself, a guest that phones home another key is refused; kaso launch;
+// shared directories (9p), one read-only.
 // Guests run one at a time on the host-only network (user networking with restrict=on); only
 // 127.0.0.1 is contacted. The figures (start call, phone home, SSH) are printed at the end.
 #include <signal.h>
@@ -297,6 +298,17 @@ void guest_lifecycle::get_in_with_the_cli() {
   EXPECT_EQ(tree.exit_code, 0) << tree.stderr_text;
   EXPECT_EQ(kaso_exec({"cat", "/tmp/tree/sub/leaf.txt"}).stdout_text, "leaf\n");
 
+  // Shared directories (9p): readable, writable where asked, and a read-only one refuses writes.
+  EXPECT_EQ(kaso_exec({"cat", "/mnt/share/hello.txt"}).stdout_text, "from the host\n");
+  EXPECT_EQ(kaso_exec({"sudo", "-n", "sh", "-c", "echo from the guest > /mnt/share/back.txt"}).exit_code, 0);
+  std::ifstream back(s_.root() / "share" / "back.txt");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(back)), {}), "from the guest\n");
+  EXPECT_EQ(kaso_exec({"cat", "/mnt/ro/notes.txt"}).stdout_text, "read only\n");
+  auto ro_write = kaso_exec({"sudo", "-n", "sh", "-c", "echo x > /mnt/ro/new.txt"});
+  EXPECT_NE(ro_write.exit_code, 0) << "a read-only mount refuses writes";
+  EXPECT_TRUE(contains(ro_write.stderr_text, "Read-only file system")) << ro_write.stderr_text;
+  EXPECT_FALSE(fs::exists(s_.root() / "ro-share" / "new.txt"));
+
   // A forward added to the running instance reaches a port the test opened in the guest, and is
   // gone after its removal.
   auto started = kaso_exec({"sh", "-c", "cd /tmp && setsid nohup python3 -m http.server 8080 >/dev/null 2>&1 < /dev/null &"});
@@ -363,7 +375,13 @@ std::string guest_lifecycle::diagnostics(const std::string& name) const {
 // 2-4. An instance seeded from a cidata disk with a static address boots, phones home, and ssh
 // (trusting only the phoned-home key) sees its name, its users and its address.
 void guest_lifecycle::boot_the_disk_seeded_instance() {
-  disk_ = create(disk_vm, "ci-disk", {"--static-ip4", static_ip});
+  fs::create_directories(s_.root() / "share");
+  fs::create_directories(s_.root() / "ro-share");
+  std::ofstream(s_.root() / "share" / "hello.txt") << "from the host\n";
+  std::ofstream(s_.root() / "ro-share" / "notes.txt") << "read only\n";
+  disk_ = create(disk_vm, "ci-disk",
+                 {"--static-ip4", static_ip, "--mount", (s_.root() / "share").string() + ":/mnt/share", "--mount",
+                  (s_.root() / "ro-share").string() + ":/mnt/ro:ro"});
   auto first = start_with_cli(disk_vm, "ci-disk first boot");
   ASSERT_TRUE(alive(first.pid)) << "qemu does not run";
   std::string host_key = wait_for_phone_home(disk_vm, first);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/instance/option_values.hpp"
+#include "cli/instance/mount_option.hpp"
 #include "cli/instance/readiness.hpp"
 #include "cli/instance/settings.hpp"
 #include "cli/instance/user_data_file.hpp"
@@ -41,6 +42,7 @@ class create final : public command {
     return std::string("-n NAME ") + settings_synopsis +
            " --network-id REF --image-id REF [--identity-id REF]... [--static-ip4 IP] "
            "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [--cloud-init FILE|--ignition FILE] [--forward SPEC]... "
+           "[--mount HOSTDIR[:GUESTDIR][:ro]]... "
            "[--start [--wait [--wait-timeout SECONDS]]] [-o FORMAT]";
   }
 
@@ -68,6 +70,8 @@ class create final : public command {
         ("ignition", "Your own Ignition config (-b ignition), merged over kaso's", cxxopts::value<std::string>(), "FILE")
         ("forward", "A port forward [tcp|udp:][ADDR:]HOSTPORT:GUESTPORT (ADDR: 127.0.0.1); repeat for more",
          cxxopts::value<std::string>(), "SPEC")
+        ("mount", "Share a host directory with the guest (9p; GUESTDIR defaults to HOSTDIR; :ro read-only); "
+                  "repeat for more", cxxopts::value<std::string>(), "HOSTDIR[:GUESTDIR][:ro]")
         ("start", "Start the instance once it is created")
         ("wait", "With --start: return once it is ready (its SSH answers), showing the boot's progress")
         ("wait-timeout", "Seconds --wait waits (default " + std::to_string(default_ready_wait.count()) + ")",
@@ -94,6 +98,11 @@ class create final : public command {
     for (const auto& given : parsed.arguments()) {
       if (given.key() == "identity-id") identities_.push_back(given.value());
       if (given.key() == "forward") forwards_.push_back(given.value());
+      if (given.key() == "mount") {
+        auto m = absolute_mount(given.value());
+        if (!m) return m.error();
+        mounts_.push_back(*m);
+      }
     }
     settings_ = *chosen;
     format_ = *format;
@@ -108,6 +117,7 @@ class create final : public command {
     if (bootstrapper_) body["bootstrapper"] = *bootstrapper_;
     if (disk_size_) body["disk_size"] = *disk_size_;
     if (!forwards_.empty()) body["forwards"] = forwards_;
+    if (!mounts_.empty()) body["mounts"] = mounts_;
     if (cloud_init_) {
       auto text = read_user_data_file(*cloud_init_);
       if (!text) return text.error();
@@ -197,7 +207,7 @@ class create final : public command {
   std::string network_;
   std::string image_;
   std::vector<std::string> identities_;
-  std::vector<std::string> forwards_;
+  std::vector<std::string> forwards_, mounts_;
   settings settings_;
   std::optional<std::string> static_ip4_;
   std::optional<std::string> bootstrapper_;

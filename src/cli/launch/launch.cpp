@@ -1,5 +1,6 @@
 // kaso launch [IMAGE] [-n NAME] [--vcpu N] [--ram MB] [-s SIZE] [--network REF] [--identity REF]...
-// [-b {ci,ci-disk}] [--cloud-init FILE] [--wait-timeout SECONDS]: from nothing to a ready instance in one command (issue #17), as
+// [-b {ci,ci-disk}] [--cloud-init FILE] [--mount HOSTDIR[:GUESTDIR][:ro]]... [--wait-timeout SECONDS]:
+// from nothing to a ready instance in one command (issue #17), as
 // `multipass launch` and `limactl start` do. In order, each step saying on stderr what it does:
 //
 //   step      | what                                                       | when
@@ -20,6 +21,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "cli/instance/mount_option.hpp"
 #include "cli/instance/option_values.hpp"
 #include "cli/instance/readiness.hpp"
 #include "cli/instance/settings.hpp"
@@ -49,7 +51,7 @@ class launch final : public command {
 
   std::string synopsis() const override {
     return "[IMAGE] [-n NAME] [--vcpu N] [--ram MB] [-s SIZE] [--network REF] [--identity REF]... "
-           "[-b {ci,ci-disk}] [--cloud-init FILE] [--wait-timeout SECONDS]";
+           "[-b {ci,ci-disk}] [--cloud-init FILE] [--mount HOSTDIR[:GUESTDIR][:ro]]... [--wait-timeout SECONDS]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -61,6 +63,8 @@ class launch final : public command {
         "network", "The network (default: default_host_network)", cxxopts::value<std::string>(), "REF")(
         "identity", "An identity allowed in; repeat for more (default: one holding your ~/.ssh public key)",
         cxxopts::value<std::string>(), "REF")(
+        "mount", "Share a host directory with the guest (GUESTDIR defaults to HOSTDIR; :ro read-only); repeat for more",
+        cxxopts::value<std::string>(), "HOSTDIR[:GUESTDIR][:ro]")(
         "b,bootstrapper", "ci-disk (a seed disk, the default) or ci (seeded over the network by kaso)",
         cxxopts::value<std::string>(), "BOOTSTRAPPER")(
         "cloud-init", "Your own cloud-init user-data (#cloud-config or a script), merged with kaso's",
@@ -87,6 +91,11 @@ class launch final : public command {
     }
     for (const auto& given : parsed.arguments()) {
       if (given.key() == "identity") identities_.push_back(given.value());
+      if (given.key() == "mount") {
+        auto m = instance::absolute_mount(given.value());
+        if (!m) return m.error();
+        mounts_.push_back(*m);
+      }
     }
     if (parsed.count("vcpu")) {
       auto n = instance::parse_count("--vcpu", parsed["vcpu"].as<std::string>(), 1, 4096);
@@ -137,6 +146,7 @@ class launch final : public command {
     if (size_) body["disk_size"] = *size_;
     if (bootstrapper_) body["bootstrapper"] = *bootstrapper_;
     if (user_data) body["cloud_init"] = *user_data;
+    if (!mounts_.empty()) body["mounts"] = mounts_;
     err << "Creating instance " << *name_ << " from image " << *image << '\n' << std::flush;
     api.set_read_timeout(create_read_timeout);
     auto created = api.post("/instances", body);
@@ -227,7 +237,7 @@ class launch final : public command {
   std::string image_ = default_image;
   std::optional<std::string> name_;
   std::string network_ = "default_host_network";
-  std::vector<std::string> identities_;
+  std::vector<std::string> identities_, mounts_;
   std::optional<std::uint64_t> vcpu_, ram_, size_;
   std::optional<std::string> cloud_init_, bootstrapper_;
   std::chrono::seconds limit_ = instance::default_ready_wait;

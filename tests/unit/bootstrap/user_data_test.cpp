@@ -85,6 +85,16 @@ TEST(user_data_multipart, issue_17_without_a_users_part_the_user_data_is_one_doc
   EXPECT_EQ(user_data(config).rfind("#cloud-config\n{", 0), 0u);
 }
 
+// Issue #17: shared directories become cloud-init mounts (fstab lines) of their 9p tags.
+TEST(user_data_mounts, issue_17_each_share_is_a_9p_fstab_line_read_only_where_asked) {
+  guest_config config;
+  config.hostname = "vm1";
+  config.shares = {{"kaso0", "/src", false}, {"kaso1", "/data", true}};
+  auto doc = testing::parse_yaml(user_data(config));
+  EXPECT_EQ(doc["mounts"], json::array({json::array({"kaso0", "/src", "9p", "trans=virtio,version=9p2000.L,msize=262144,nofail", "0", "0"}),
+                                        json::array({"kaso1", "/data", "9p", "trans=virtio,version=9p2000.L,msize=262144,nofail,ro", "0", "0"})}));
+}
+
 TEST(ignition_merge, issue_17_a_users_ignition_config_is_checked_and_merged_by_ignition) {
   const std::string mine = R"({"ignition":{"version":"3.4.0"},"storage":{"files":[{"path":"/etc/mine"}]}})";
   EXPECT_TRUE(check_ignition(mine).ok());

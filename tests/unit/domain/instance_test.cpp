@@ -372,3 +372,38 @@ TEST(instance, issue_17_port_forwards_are_recorded_and_never_share_a_host_socket
 
 }  // namespace
 }  // namespace kaso::domain
+
+namespace kaso::domain {
+namespace {
+
+TEST(guest_mount, issue_17_the_written_forms_and_their_refusals) {
+  EXPECT_EQ(parse_guest_mount("/home/me/src").value(), (guest_mount{"/home/me/src", "/home/me/src", false}))
+      << "the guest path defaults to the host's";
+  EXPECT_EQ(parse_guest_mount("/home/me/src/:/src:ro").value(), (guest_mount{"/home/me/src", "/src", true}));
+  EXPECT_EQ(parse_guest_mount("/data:rw").value(), (guest_mount{"/data", "/data", false}));
+  EXPECT_EQ(to_string(parse_guest_mount("/a:/b:ro").value()), "/a:/b:ro");
+  for (const char* bad : {"", "rel/dir", "/a:rel", "/a:/", "/a b", "/a,b", "/a/../etc", "/a:/b:/c", "/a://b", "/a:/b:xx"}) {
+    EXPECT_FALSE(parse_guest_mount(bad).ok()) << bad;
+  }
+  EXPECT_EQ(mount_tag(1), "kaso1");
+}
+
+// Issue #17: mounts are recorded at create, need cloud-init, and take each guest path once.
+TEST(instance, issue_17_mounts_are_recorded_and_need_cloud_init) {
+  auto s = with_default_networks();
+  auto c = vm(s, "vm1");
+  c.mounts = {{"/srv/a", "/a", false}, {"/srv/b", "/b", true}};
+  auto none = c;
+  none.bootstrapper = "none";
+  EXPECT_NE(s.when_refused(none).message().find("--mount needs the ci or ci-disk"), std::string::npos);
+  auto twice = c;
+  twice.mounts[1].guest_path = "/a";
+  EXPECT_EQ(s.when_refused(twice).code(), errc::invalid_argument);
+  auto created = s.when_ok(c);
+  EXPECT_EQ(created[0].payload["mounts"][1],
+            (nlohmann::json{{"host_path", "/srv/b"}, {"guest_path", "/b"}, {"readonly", true}}));
+  EXPECT_EQ(to_json(*s.state.instances.resolve("vm1"))["mounts"], nlohmann::json::array({"/srv/a:/a", "/srv/b:/b:ro"}));
+}
+
+}  // namespace
+}  // namespace kaso::domain

@@ -97,7 +97,8 @@ inline std::vector<events::event> rich_log() {
   // vm1: crashed after phoning home; an automatic restart is due.
   vm(1, 1, {{"display", "vnc"}, {"bootstrapper", "ci"}, {"static_ip4", "172.16.4.5"}, {"autostart", true},
             {"restart", "always"}, {"restart_limit", 3}, {"restart_window", 120}, {"restart_backoff_ms", 500},
-            {"restart_backoff_max_ms", 8000}, {"user_data", {{"kind", "cloud-config"}, {"bytes", 120}}}});
+            {"restart_backoff_max_ms", 8000}, {"user_data", {{"kind", "cloud-config"}, {"bytes", 120}}},
+            {"mounts", {{{"host_path", "/srv/data"}, {"guest_path", "/data"}, {"readonly", true}}}}});
   add("instance", 1, 2, "instance.starting", json::object());
   add("instance", 1, 3, "instance.started", {{"pid", 4242}, {"start_time", 777}});
   add("instance", 1, 4, "instance.ip_reported", {{"ip", "172.16.4.5"}});

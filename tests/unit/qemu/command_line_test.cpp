@@ -298,6 +298,19 @@ TEST(build_argv, linux_gui_is_gtk_and_x86_64_firmware_is_optional) {
             "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd");
 }
 
+// Issue #17: host directories shared with the guest, one -virtfs each; read-only is qemu's.
+TEST(build_argv, issue_17_shared_dirs_are_9p_virtfs_with_qemus_read_only) {
+  machine_spec s = linux_kvm_headless();
+  s.shared_dirs = {{"/home/me/src", "kaso0", false}, {"/srv/a,b", "kaso1", true}};
+  argv_t argv = argv_of(s);
+  std::vector<std::string> virtfs;
+  for (std::size_t k = 0; k + 1 < argv.size(); ++k) {
+    if (argv[k] == "-virtfs") virtfs.push_back(argv[k + 1]);
+  }
+  EXPECT_EQ(virtfs, (std::vector<std::string>{"local,path=/home/me/src,mount_tag=kaso0,security_model=none",
+                                              "local,path=/srv/a,,b,mount_tag=kaso1,security_model=none,readonly=on"}));
+}
+
 TEST(escape_option_value, doubles_every_comma) {
   EXPECT_EQ(escape_option_value(""), "");
   EXPECT_EQ(escape_option_value("plain"), "plain");
@@ -384,6 +397,8 @@ const refusal_case refusal_cases[] = {
     {"vars_without_code", [](machine_spec& s) { s.firmware_vars = "/fw/vars.fd"; }},
     {"relative_fw_cfg_path", [](machine_spec& s) { s.fw_cfg_files = {{"opt/x", "x.ign"}}; }},
     {"fw_cfg_name_outside_opt", [](machine_spec& s) { s.fw_cfg_files = {{"etc/x", "/x.ign"}}; }},
+    {"relative_shared_dir", [](machine_spec& s) { s.shared_dirs = {{"src", "kaso0", false}}; }},
+    {"long_shared_dir_tag", [](machine_spec& s) { s.shared_dirs = {{"/src", std::string(32, 't'), false}}; }},
     {"qemu_binary_relative_path", [](machine_spec& s) { s.qemu_binary = "bin/qemu"; }},
     {"qemu_binary_empty", [](machine_spec& s) { s.qemu_binary.clear(); }},
     {"socket_path_too_long", [](machine_spec& s) { s.qmp_socket = "/" + std::string(107, 'q'); }},
