@@ -82,6 +82,24 @@ status read_supervision(const nlohmann::json& body, domain::instance_changes& c)
   return ok_status();
 }
 
+// body[key], a list of at most `max` strings, each read by `parse` into `out`.
+template <class T>
+status read_list(const nlohmann::json& body, const char* key, std::size_t max, const char* example,
+                 result<T> (*parse)(std::string_view), std::vector<T>& out) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return ok_status();
+  if (!it->is_array() || it->size() > max) {
+    return error::invalid_argument(std::string("'") + key + "' must be a list of up to " + std::to_string(max) + " strings");
+  }
+  for (const auto& spec : *it) {
+    if (!spec.is_string()) return error::invalid_argument(std::string("'") + key + "' holds strings such as \"" + example + "\"");
+    auto v = parse(spec.get<std::string>());
+    if (!v.ok()) return v.error();
+    out.push_back(std::move(*v));
+  }
+  return ok_status();
+}
+
 result<actors::instance_request> read_instance(const httplib::Request& req) {
   auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
                                  "bootstrapper", "disk_size", "autostart", "restart", "restart_limit", "restart_window",
@@ -131,29 +149,14 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
     r.user_data = std::move(*user_data);
     r.user_data_kind = std::string(bootstrap::to_string(*kind));
   }
-  if (auto it = body->find("mounts"); it != body->end() && !it->is_null()) {
-    if (!it->is_array() || it->size() > domain::max_guest_mounts) {
-      return error::invalid_argument("'mounts' must be a list of up to " + std::to_string(domain::max_guest_mounts) +
-                                     " mounts");
-    }
-    for (const auto& spec : *it) {
-      if (!spec.is_string()) return error::invalid_argument("'mounts' holds strings such as \"/home/me/src:/src:ro\"");
-      auto m = domain::parse_guest_mount(spec.get<std::string>());
-      if (!m.ok()) return m.error();
-      r.mounts.push_back(*m);
-    }
+  if (auto v = read_list(*body, "mounts", domain::max_guest_mounts, "/home/me/src:/src:ro", domain::parse_guest_mount,
+                         r.mounts);
+      !v.ok()) {
+    return v.error();
   }
-  if (auto it = body->find("forwards"); it != body->end() && !it->is_null()) {
-    if (!it->is_array() || it->size() > domain::max_port_forwards) {
-      return error::invalid_argument("'forwards' must be a list of up to " + std::to_string(domain::max_port_forwards) +
-                                     " port forwards");
-    }
-    for (const auto& spec : *it) {
-      if (!spec.is_string()) return error::invalid_argument("'forwards' holds strings such as \"8080:80\"");
-      auto f = domain::parse_port_forward(spec.get<std::string>());
-      if (!f.ok()) return f.error();
-      r.forwards.push_back(*f);
-    }
+  if (auto v = read_list(*body, "forwards", domain::max_port_forwards, "8080:80", domain::parse_port_forward, r.forwards);
+      !v.ok()) {
+    return v.error();
   }
   if (auto it = body->find("identities"); it != body->end() && !it->is_null()) {
     if (!it->is_array() || it->size() > 64) return error::invalid_argument("'identities' must be a list of up to 64 names or ids");
@@ -274,10 +277,15 @@ std::vector<route> machine_routes(const api_context& ctx) {
          if (!r.ok()) return write_error(res, r.error());
          // A shared directory is one the caller may read (and write, unless read-only): checked
          // with the caller's rights, as --file imports are.
-         for (const auto& m : r->mounts) {
-           if (auto v = platform::check_directory_for(rc.who.uid, m.host_path, !m.readonly); !v.ok()) {
-             return write_error(res, v.error());
-           }
+         for (auto& m : r->mounts) {
+           auto real = platform::check_directory_for(rc.who.uid, m.host_path, !m.readonly);
+           if (!real.ok()) return write_error(res, real.error());
+           // What is shared is the directory checked, its links resolved (and its name checked again).
+           auto resolved = m;
+           resolved.host_path = real->string();
+           auto again = domain::parse_guest_mount(domain::to_string(resolved));
+           if (!again.ok()) return write_error(res, again.error());
+           m = *again;
          }
          answer_within(ctx, std::chrono::minutes(6), res, 201, std::move(*r), rc.who);
        }},

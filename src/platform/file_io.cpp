@@ -101,6 +101,7 @@ namespace {
 // without following links, so what is checked is what is opened. The last component's O_PATH
 // descriptor and its stat.
 struct walked_path {
+  std::filesystem::path real;  // `path`, links resolved: what was walked
   unique_fd fd;
   struct stat st {};
   bool root = false;
@@ -115,6 +116,7 @@ result<walked_path> walk_as(std::int64_t uid, const std::filesystem::path& path,
   auto real = std::filesystem::canonical(path, ec);
   if (ec) return posix_error("open '" + path.string() + "'", ec.value());
   walked_path w;
+  w.real = real;
   w.root = uid == 0;
   w.user = static_cast<uid_t>(uid);
   if (!w.root) w.groups = groups_of(w.user);
@@ -155,11 +157,11 @@ result<unique_fd> open_regular_file_for(std::int64_t uid, const std::filesystem:
   return open_file("/proc/self/fd/" + std::to_string(w->fd.get()), O_RDONLY);
 }
 
-status check_directory_for(std::int64_t uid, const std::filesystem::path& path, bool writable) {
+result<std::filesystem::path> check_directory_for(std::int64_t uid, const std::filesystem::path& path, bool writable) {
   auto w = walk_as(uid, path, "directory");
   if (!w.ok()) return w.error();
   if (!S_ISDIR(w->st.st_mode)) return error::conflict(path.string() + " is not a directory");
-  if (w->root) return ok_status();
+  if (w->root) return w->real;
   const bool owner = w->st.st_uid == w->user;
   if (!owner && !(mode_grants(w->st, w->user, w->groups, S_IRUSR) && mode_grants(w->st, w->user, w->groups, S_IXUSR))) {
     return error::permission_denied("you may not read " + path.string());
@@ -167,7 +169,7 @@ status check_directory_for(std::int64_t uid, const std::filesystem::path& path, 
   if (writable && !mode_grants(w->st, w->user, w->groups, S_IWUSR)) {
     return error::permission_denied("you may not write to " + path.string() + " (share it read-only with :ro)");
   }
-  return ok_status();
+  return w->real;
 }
 
 }  // namespace kaso::platform

@@ -41,8 +41,9 @@ result<unique_fd> open_regular_file_for(std::int64_t uid, const std::filesystem:
 
 // Whether `uid` may share the directory at `path` with a guest (issue #17, --mount): searched
 // the same way as open_regular_file_for; the user must own it or may read and search it, and for
-// a writable share also write to it. Errors as open_regular_file_for; conflict when it is not a
-// directory.
-status check_directory_for(std::int64_t uid, const std::filesystem::path& path, bool writable);
+// a writable share also write to it. Returns the path that was checked, symbolic links resolved:
+// what is shared must be that one, not a path whose links could be changed afterwards. Errors as
+// open_regular_file_for; conflict when it is not a directory.
+result<std::filesystem::path> check_directory_for(std::int64_t uid, const std::filesystem::path& path, bool writable);
 
 }  // namespace kaso::platform

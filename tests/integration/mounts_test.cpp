@@ -47,6 +47,10 @@ TEST(mounts_it, issue_17_refused_mounts_leave_nothing_and_taken_ones_reach_qemu_
   ASSERT_TRUE(doc.is_object()) << text_ud;
   EXPECT_EQ(doc["mounts"][1], nlohmann::json::array({"kaso1", "/mnt/r", "9p",
                                                      "trans=virtio,version=9p2000.L,msize=262144,nofail,ro", "0", "0"}));
+  // A share through a symbolic link is recorded as the directory it led to when checked.
+  fs::create_directory_symlink(share, f.s.root() / "via-link");
+  auto linked = f.create("vm2", {{"mounts", {(f.s.root() / "via-link").string() + ":/l"}}});
+  EXPECT_EQ(linked["mounts"], nlohmann::json::array({share.string() + ":/l"}));
   auto started = call(f.s, "POST", "/api/v1/instances/vm1/start");
   ASSERT_EQ(started.status, 200) << started.body.dump() << "\nqemu takes the shares";
   ASSERT_EQ(call(f.s, "POST", "/api/v1/instances/vm1/stop", {{"force", true}}).status, 200);

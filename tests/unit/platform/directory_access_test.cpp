@@ -33,6 +33,8 @@ TEST(directory_access, issue_17_a_shared_directory_is_one_the_caller_may_read_an
   std::ofstream(top / "file") << "x";
   const auto uid = static_cast<std::int64_t>(nobody->pw_uid);
   EXPECT_TRUE(check_directory_for(uid, top / "open", true).ok());
+  fs::create_directory_symlink(top / "open", top / "link");
+  EXPECT_EQ(check_directory_for(uid, top / "link", true).value(), top / "open") << "the path checked, links resolved";
   EXPECT_TRUE(check_directory_for(uid, top / "readonly", false).ok());
   auto no_write = check_directory_for(uid, top / "readonly", true);
   ASSERT_FALSE(no_write.ok());
