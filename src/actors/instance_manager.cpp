@@ -87,6 +87,7 @@ void start(manager_actor* self, const std::string& ref, const events::cause& who
   if (i == nullptr) return then(caf_error(error::not_found("instance '" + ref + "' does not exist")), 0);
   auto l = launch_of(self, *i);
   if (!l.ok()) return then(caf_error(l.error()), i->id);
+  if (auto shared = vm::check_shared_directories(*i); !shared.ok()) return then(caf_error(shared.error()), i->id);
   auto id = i->id;
   pipeline.submit_then(self, domain::start_instance{ref}, who, [self, id, then, l = std::move(*l)](outcome& out) mutable {
     if (!out.ok()) return then(caf_error(out.error()), id);
@@ -105,6 +106,9 @@ void relaunch(manager_actor* self, std::uint64_t id, unsigned attempt) {
     };
     const auto* i = self->state.pipeline->tentative().instances.find(id);
     auto l = i != nullptr ? launch_of(self, *i) : result<vm_launch>(error::not_found("instance is gone"));
+    if (l.ok()) {
+      if (auto shared = vm::check_shared_directories(*i); !shared.ok()) l = shared.error();
+    }
     if (!l.ok()) {
       self->state.pipeline->submit_then(self, domain::mark_start_failed{id, l.error().message(), now_us()},
                                         origin("supervisor"), [](outcome&) {});
@@ -237,6 +241,17 @@ caf::result<json_text> change_forward(manager_actor* self, Command c, const even
   return promise;
 }
 
+// A shared directory added or removed: recorded in any state; a running qemu gets it at its next
+// start (9p shares cannot be added to or taken from a running qemu).
+template <class Command>
+caf::result<json_text> change_mounts(manager_actor* self, Command c, const events::cause& who) {
+  auto& pipeline = *self->state.pipeline;
+  const auto* i = pipeline.tentative().instances.resolve(c.ref);
+  if (i == nullptr) return caf_error(error::not_found("instance '" + c.ref + "' does not exist"));
+  auto id = i->id;
+  return pipeline.submit(self, c, who, [self, id](const std::vector<events::event>&) { return instance_view(self, id); });
+}
+
 // ---- reports from VM actors -----------------------------------------------------------------
 
 // qemu ended without being asked to: recorded, with what the restart policy makes of it.
@@ -307,7 +322,9 @@ void act_on(manager_actor* self, const events::event& e) {
   if (e.type == "instance.created" || e.type == "instance.modified" || e.type == "instance.removed") {
     self->send(self->state.supervisor, durable_atom_v, e);
   }
-  if (e.type == "instance.modified") {
+  // vm.sh, the command line for hacking, follows every change of it.
+  if (e.type == "instance.modified" || e.type == "instance.mount_added" || e.type == "instance.mount_removed" ||
+      e.type == "instance.forward_added" || e.type == "instance.forward_removed") {
     const auto& m = self->state.pipeline->durable();
     const auto* i = m.instances.find(std::stoull(e.id));
     const auto* n = i != nullptr ? m.networks.find(i->network_id) : nullptr;
@@ -356,6 +373,8 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
         return pipeline.submit(self, c, who, [self, id](const std::vector<events::event>&) { return instance_view(self, id); });
       },
       [=](domain::add_forward& c, events::cause& who) { return change_forward(self, c, who, true); },
+      [=](domain::add_mount& c, events::cause& who) { return change_mounts(self, c, who); },
+      [=](domain::remove_mount& c, events::cause& who) { return change_mounts(self, c, who); },
       [=](domain::remove_forward& c, events::cause& who) { return change_forward(self, c, who, false); },
       [=](remove_instance_request& req, events::cause& who) -> caf::result<json_text> {
         auto promise = self->make_response_promise<json_text>();

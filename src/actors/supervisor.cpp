@@ -95,6 +95,8 @@ caf::behavior supervisor(supervisor_actor* self, events::event_store* store, ima
       [=](domain::modify_instance& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
       [=](domain::add_forward& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
       [=](domain::remove_forward& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](domain::add_mount& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
+      [=](domain::remove_mount& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
       [=](remove_instance_request& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
       [=](start_atom a, std::string& ref, events::cause& w) { return self->delegate(machines(), a, std::move(ref), std::move(w)); },
       [=](stop_request& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },

@@ -82,7 +82,26 @@ std::string multipart(std::string_view user, const std::string& kaso) {
          mime_part("text/cloud-config", "kaso.cfg", kaso, false) + "--" + std::string(mime_boundary) + "--\r\n";
 }
 
+// The boot command that mounts the instance's shared directories (domain::mount_table, qemu's
+// fw_cfg file opt/kaso/mounts): no list, nothing to do; a share that fails is said in the boot log
+// and the boot goes on. No `exit`: the user's own boot commands may share this script.
+constexpr std::string_view mount_program = R"((
+f=/sys/firmware/qemu_fw_cfg/by_name/opt/kaso/mounts/raw
+[ -e "$f" ] || modprobe qemu_fw_cfg 2>/dev/null
+if [ -r "$f" ]; then
+  while read -r tag mode dir; do
+    case "$tag" in kaso[0-9]*) ;; *) continue ;; esac
+    case "$mode" in ro|rw) ;; *) continue ;; esac
+    mkdir -p "$dir" && mount -t 9p -o "trans=virtio,version=9p2000.L,msize=262144,$mode" "$tag" "$dir" ||
+      echo "kaso: could not mount the shared directory $tag on $dir" >&2
+  done < "$f"
+fi
+true)
+)";
+
 }  // namespace
+
+std::string_view mount_script() { return mount_program; }
 
 std::string_view ip_report_script() { return ip_report_program; }
 
@@ -98,16 +117,9 @@ std::string user_data(const guest_config& config) {
   doc["ssh_pwauth"] = std::any_of(config.users.begin(), config.users.end(),
                                   [](const guest_user& u) { return !u.password_hash.empty(); });
   if (!config.phone_home_url.empty()) doc["phone_home"] = phone_home(config.phone_home_url);
-  if (!config.shares.empty()) {
-    // fstab lines: nofail, so a guest without 9p still boots (and says so in its log).
-    json mounts = json::array();
-    for (const auto& s : config.shares) {
-      std::string options = "trans=virtio,version=9p2000.L,msize=262144,nofail";
-      if (s.readonly) options += ",ro";
-      mounts.push_back({s.tag, s.path, "9p", options, "0", "0"});
-    }
-    doc["mounts"] = std::move(mounts);
-  }
+  // Every boot (bootcmd runs on each), whatever was shared when the instance was made: the list
+  // comes from qemu, so mounts added or removed later are mounted as they are now.
+  doc["bootcmd"] = json::array({std::string(mount_program)});
   if (!config.ip_report_url.empty()) {
     // An argv list, not a shell string: cloud-init quotes each word itself.
     json argv = {"python3", "-c", ip_report_program, config.ip_report_url};

@@ -20,13 +20,19 @@ namespace kaso::bootstrap {
 // the distribution's "default" user; each with sudo NOPASSWD and group sudo, locked unless it has
 // a password hash), ssh_pwauth (true iff some user has a password), phone_home (when
 // phone_home_url is set), runcmd (when ip_report_url is set: one argv entry, see
-// ip_report_script) and mounts (one 9p fstab entry per share: trans=virtio, nofail, ro when
-// read-only).
+// ip_report_script) and bootcmd (mount_script, on every boot).
 // With config.user_user_data (user_data.hpp): a MIME multipart/mixed of the user's part (base64,
 // text/cloud-config or text/x-shellscript) then kaso's document with merge_how
 // "dict(recurse_array,no_replace)+list(append)", so cloud-init keeps the user's keys and appends
 // to the lists both have: kaso's users and runcmd survive, and so do the user's.
 std::string user_data(const guest_config& config);
+
+// The shell commands (one bootcmd entry, run by cloud-init on every boot) that mount the
+// instance's shared directories as qemu lists them at this boot: the fw_cfg file opt/kaso/mounts
+// (domain::mount_table, "TAG ro|rw GUESTDIR" per line), each a 9p mount over virtio. Shares added
+// or removed after the instance was made are mounted as they are at each start, which cloud-init's
+// own `mounts` (first boot only) could not do.
+std::string_view mount_script();
 
 // {"instance-id": ..., "local-hostname": ...}
 std::string meta_data(const guest_config& config);

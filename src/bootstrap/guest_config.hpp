@@ -28,14 +28,6 @@ struct static_ipv4 {
   std::string nameserver;  // may be empty
 };
 
-// A host directory qemu shares by `tag` (virtio 9p), mounted at `path` in the guest. Both are
-// checked by the caller (domain/guest_mount.hpp).
-struct guest_share {
-  std::string tag;
-  std::string path;
-  bool readonly = false;
-};
-
 struct guest_config {
   std::string instance_id;  // e.g. "kaso-7" (meta-data instance-id)
   std::string hostname;     // the instance name
@@ -45,7 +37,6 @@ struct guest_config {
   std::string ip_report_url;                 // empty: no IP report (see cloud_init.hpp)
   std::vector<std::string> datasource_list;  // e.g. {"NoCloud", "None"}; pinned in user-data
   std::string user_user_data;                // the user's own (user_data.hpp, checked); empty: none
-  std::vector<guest_share> shares;           // 9p shares to mount (cloud-init `mounts`)
 };
 
 }  // namespace kaso::bootstrap

@@ -67,4 +67,12 @@ std::string to_string(const guest_mount& m) {
 
 std::string mount_tag(std::size_t index) { return "kaso" + std::to_string(index); }
 
+std::string mount_table(const std::vector<guest_mount>& mounts) {
+  std::string out;
+  for (std::size_t k = 0; k < mounts.size(); ++k) {
+    out += mount_tag(k) + (mounts[k].readonly ? " ro " : " rw ") + mounts[k].guest_path + "\n";
+  }
+  return out;
+}
+
 }  // namespace kaso::domain

@@ -6,8 +6,10 @@
 // Pure functions and value types: any thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/error.hpp"
 
@@ -17,6 +19,9 @@ struct guest_mount {
   std::string host_path;
   std::string guest_path;
   bool readonly = false;
+  // Whose rights the host directory was checked with: the uid of the request that added it (its
+  // event's cause); -1: unknown. Each start checks it again with the same rights.
+  std::int64_t uid = -1;
   friend bool operator==(const guest_mount&, const guest_mount&) = default;
 };
 
@@ -32,5 +37,9 @@ std::string to_string(const guest_mount& m);
 
 // The 9p mount tag of the instance's `index`-th mount: "kaso0", "kaso1", ...
 std::string mount_tag(std::size_t index);
+
+// What the guest mounts at each boot (qemu's fw_cfg file `opt/kaso/mounts`, read by the boot
+// command of bootstrap/cloud_init.hpp): one line "TAG ro|rw GUESTDIR" per mount, in order.
+std::string mount_table(const std::vector<guest_mount>& mounts);
 
 }  // namespace kaso::domain

@@ -143,11 +143,7 @@ void apply_fields(instance& i, const nlohmann::json& p) {
     i.mounts.clear();
     for (const auto& m : *it) {
       if (!m.is_object()) continue;
-      guest_mount g;
-      take(m, "host_path", g.host_path);
-      take(m, "guest_path", g.guest_path);
-      take(m, "readonly", g.readonly);
-      i.mounts.push_back(std::move(g));
+      i.mounts.push_back(detail::mount_from_payload(m));
     }
   }
   if (auto it = p.find("user_data"); it != p.end() && it->is_object()) {
@@ -227,19 +223,7 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
     }
   }
   if (auto v = check_unique_host_resources(s, c); !v.ok()) return v.error();
-  if (c.mounts.size() > max_guest_mounts) {
-    return error::invalid_argument("an instance takes at most " + std::to_string(max_guest_mounts) + " mounts");
-  }
-  if (!c.mounts.empty() && b != "ci" && b != "ci-disk") {
-    return error::invalid_argument("--mount needs the ci or ci-disk bootstrapper: cloud-init mounts the directories");
-  }
-  for (std::size_t k = 0; k < c.mounts.size(); ++k) {
-    for (std::size_t l = 0; l < k; ++l) {
-      if (c.mounts[l].guest_path == c.mounts[k].guest_path) {
-        return error::invalid_argument("two mounts on " + c.mounts[k].guest_path + " in the guest");
-      }
-    }
-  }
+  if (auto v = check_mounts(b, c.mounts); !v.ok()) return v.error();
   if (c.forwards.size() > max_port_forwards) {
     return error::invalid_argument("an instance takes at most " + std::to_string(max_port_forwards) + " port forwards");
   }
@@ -259,9 +243,7 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
   if (!c.user_data_kind.empty()) p["user_data"] = {{"kind", c.user_data_kind}, {"bytes", c.user_data_bytes}};
   if (!c.mounts.empty()) {
     nlohmann::json mounts = nlohmann::json::array();
-    for (const auto& m : c.mounts) {
-      mounts.push_back({{"host_path", m.host_path}, {"guest_path", m.guest_path}, {"readonly", m.readonly}});
-    }
+    for (const auto& m : c.mounts) mounts.push_back(detail::mount_payload(m));
     p["mounts"] = std::move(mounts);
   }
   std::vector<events::event> out{make(c.id, 1, "instance.created", std::move(p))};
@@ -324,6 +306,7 @@ void evolve(instances& s, const events::event& e) {
     instance i;
     i.id = *id;
     apply_fields(i, e.payload);
+    for (auto& m : i.mounts) m.uid = e.caused_by.uid;
     i.version = e.version;
     i.created_us = i.modified_us = e.time_us;
     s.id_by_name[i.name] = *id;

@@ -33,6 +33,8 @@
 //                                                    after_ms after this boot's instance.starting
 //   instance.forward_added   {proto, address, host_port, guest_port}   (port_forward.hpp)
 //   instance.forward_removed {proto, address, host_port, guest_port}
+//   instance.mount_added     {host_path, guest_path, readonly}   the cause's uid is whose rights
+//   instance.mount_removed   {guest_path}                        checked it (guest_mount.hpp)
 //   instance.removed      {name}
 //
 // Lifecycle (every change is one of the events above; "policy" is the restart policy's decision,
@@ -273,6 +275,23 @@ result<std::vector<events::event>> decide(const machines& s, const remove_forwar
 // port is `ssh_port`), against every instance and `earlier` (the same request's forwards).
 status check_forward(const machines& s, std::uint64_t self_id, std::uint16_t ssh_port, const port_forward& f,
                      const std::vector<port_forward>& earlier);
+
+// Shared directories (guest_mount.hpp), in any state: qemu cannot add or drop a 9p share while it
+// runs, so a change reaches the guest at its next start (the API's answer says so). The host
+// directory is checked by the caller (the API, with the asking user's rights) before.
+struct add_mount {
+  std::string ref;
+  guest_mount mount;
+};
+struct remove_mount {
+  std::string ref;
+  std::string guest_path;
+};
+result<std::vector<events::event>> decide(const machines& s, const add_mount& c);
+result<std::vector<events::event>> decide(const machines& s, const remove_mount& c);
+// The checks every set of mounts passes: the bootstrapper mounts them (cloud-init), at most
+// max_guest_mounts, one per guest directory.
+status check_mounts(const std::string& bootstrapper, const std::vector<guest_mount>& mounts);
 
 // Network commands, decided against the instances too (see network.hpp).
 result<std::vector<events::event>> decide(const machines& s, const create_network& c);

@@ -4,9 +4,9 @@
 
 #include <string>
 #include <string_view>
-#include <type_traits>
 
 #include "domain/instance.hpp"
+#include "domain/payload.hpp"
 
 namespace kaso::domain::detail {
 
@@ -34,19 +34,8 @@ inline result<const instance*> existing(const machines& s, std::uint64_t id) {
   return i;
 }
 
-// payload[key] into `out` when it is there with the right type; otherwise `out` is left as it is.
-template <class T>
-void take(const nlohmann::json& p, const char* key, T& out) {
-  auto it = p.find(key);
-  if (it == p.end()) return;
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (it->is_string()) out = it->template get<std::string>();
-  } else if constexpr (std::is_same_v<T, bool>) {
-    if (it->is_boolean()) out = it->template get<bool>();
-  } else {
-    if (it->is_number_unsigned() || it->is_number_integer()) out = it->template get<T>();
-  }
-}
+// payload[key] into `out` when it is there with the right type (payload.hpp).
+using payload::take;
 
 // Folds a lifecycle event (anything but created, modified and removed) into `i`.
 void apply_lifecycle(instance& i, const events::event& e);
@@ -56,5 +45,12 @@ std::vector<events::event> forward_events(std::uint64_t id, std::uint64_t first_
                                           const std::vector<port_forward>& forwards);
 // Folds instance.forward_added/removed into `i`.
 void apply_forward(instance& i, const events::event& e);
+
+// A mount as instance.created and instance.mount_added hold it, and back (uid is not in it: it is
+// the event's cause).
+nlohmann::json mount_payload(const guest_mount& m);
+guest_mount mount_from_payload(const nlohmann::json& p);
+// Folds instance.mount_added/removed into `i`.
+void apply_mount(instance& i, const events::event& e);
 
 }  // namespace kaso::domain::detail

@@ -193,7 +193,7 @@ void apply_lifecycle(instance& i, const events::event& e) {
     i.state = t == "instance.stopped" ? "stopped" : "crashed";
     i.pid = 0;
     i.ready_us = 0;
-    i.last_exit = std::pair{p.value("exit_code", -1), p.value("signal", 0)};
+    i.last_exit = std::pair{payload::number(p, "exit_code", -1), payload::number(p, "signal", 0)};
     i.message.clear();
     if (t == "instance.crashed") {
       i.message = i.last_exit->second != 0 ? "qemu was killed by signal " + std::to_string(i.last_exit->second)
@@ -231,6 +231,8 @@ void apply_lifecycle(instance& i, const events::event& e) {
     i.phone_home = std::move(r);
   } else if (t == "instance.forward_added" || t == "instance.forward_removed") {
     apply_forward(i, e);
+  } else if (t == "instance.mount_added" || t == "instance.mount_removed") {
+    apply_mount(i, e);
   } else if (t == "instance.ready") {
     i.ready_us = e.time_us;
     take(p, "after_ms", i.ready_after_ms);

@@ -147,7 +147,8 @@ constexpr auto members(of<phone_home_report>) {
 constexpr auto members(of<guest_mount>) {
   return std::tuple{member{"host_path", &guest_mount::host_path},
                     member{"guest_path", &guest_mount::guest_path},
-                    member{"readonly", &guest_mount::readonly}};
+                    member{"readonly", &guest_mount::readonly},
+                    member{"uid", &guest_mount::uid}};
 }
 
 constexpr auto members(of<port_forward>) {

@@ -100,6 +100,17 @@ status read_list(const nlohmann::json& body, const char* key, std::size_t max, c
   return ok_status();
 }
 
+// A shared directory is one the caller may read (and write, unless read-only): checked with the
+// caller's rights, as --file imports are. What is shared is the directory checked, its links
+// resolved (and its name checked again).
+result<domain::guest_mount> shareable(std::int64_t uid, const domain::guest_mount& m) {
+  auto real = platform::check_directory_for(uid, m.host_path, !m.readonly);
+  if (!real.ok()) return real.error();
+  auto resolved = m;
+  resolved.host_path = real->string();
+  return domain::parse_guest_mount(domain::to_string(resolved));
+}
+
 result<actors::instance_request> read_instance(const httplib::Request& req) {
   auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
                                  "bootstrapper", "disk_size", "autostart", "restart", "restart_limit", "restart_window",
@@ -275,17 +286,10 @@ std::vector<route> machine_routes(const api_context& ctx) {
        [=](const request_context& rc, httplib::Response& res) {
          auto r = read_instance(rc.req);
          if (!r.ok()) return write_error(res, r.error());
-         // A shared directory is one the caller may read (and write, unless read-only): checked
-         // with the caller's rights, as --file imports are.
          for (auto& m : r->mounts) {
-           auto real = platform::check_directory_for(rc.who.uid, m.host_path, !m.readonly);
-           if (!real.ok()) return write_error(res, real.error());
-           // What is shared is the directory checked, its links resolved (and its name checked again).
-           auto resolved = m;
-           resolved.host_path = real->string();
-           auto again = domain::parse_guest_mount(domain::to_string(resolved));
-           if (!again.ok()) return write_error(res, again.error());
-           m = *again;
+           auto checked = shareable(rc.who.uid, m);
+           if (!checked.ok()) return write_error(res, checked.error());
+           m = *checked;
          }
          answer_within(ctx, std::chrono::minutes(6), res, 201, std::move(*r), rc.who);
        }},
@@ -341,6 +345,26 @@ std::vector<route> machine_routes(const api_context& ctx) {
          auto f = domain::parse_port_forward_host(rc.req.get_param_value("forward"));
          if (!f.ok()) return write_error(res, f.error());
          answer(ctx, res, 200, domain::remove_forward{rc.param, *f}, rc.who);
+       }},
+      {"POST", "/api/v1/instances/{ref}/mounts",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto body = parse_object(rc.req, {"mount"});
+         if (!body.ok()) return write_error(res, body.error());
+         auto spec = optional_string(*body, "mount");
+         if (!spec.ok()) return write_error(res, spec.error());
+         if (!*spec) return write_error(res, error::invalid_argument("give the 'mount', e.g. \"/home/me/src:/src:ro\""));
+         auto m = domain::parse_guest_mount(**spec);
+         if (!m.ok()) return write_error(res, m.error());
+         auto checked = shareable(rc.who.uid, *m);
+         if (!checked.ok()) return write_error(res, checked.error());
+         answer(ctx, res, 200, domain::add_mount{rc.param, *checked}, rc.who);
+       }},
+      {"DELETE", "/api/v1/instances/{ref}/mounts",
+       [=](const request_context& rc, httplib::Response& res) {
+         auto guest_path = rc.req.get_param_value("mount");
+         if (guest_path.empty()) return write_error(res, error::invalid_argument("give the guest directory: ?mount=GUESTDIR"));
+         if (guest_path.size() > 1 && guest_path.back() == '/') guest_path.pop_back();
+         answer(ctx, res, 200, domain::remove_mount{rc.param, guest_path}, rc.who);
        }},
       {"GET", "/api/v1/instances/{ref}/console-log",
        [=](const request_context& rc, httplib::Response& res) { answer_console_log(ctx, rc, res); }},

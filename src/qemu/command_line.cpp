@@ -160,6 +160,13 @@ status add_fw_cfg(const machine_spec& spec, args& out) {
     if (f.name.rfind("opt/", 0) != 0 || f.name.size() > 55) {
       return refuse(what + " name", f.name, "must start with opt/ and be at most 55 characters");
     }
+    if (f.path.empty()) {
+      if (f.text.empty() || f.text.size() > 4096 || f.text.find('\0') != std::string::npos) {
+        return refuse(what + " text", f.text.substr(0, 40), "must be 1 to 4096 bytes without NUL");
+      }
+      out.insert(out.end(), {"-fw_cfg", "name=" + escape_option_value(f.name) + ",string=" + escape_option_value(f.text)});
+      continue;
+    }
     if (auto s = check_path(what + " path", f.path); !s) {
       return s;
     }

@@ -93,11 +93,13 @@ struct smbios_entry {
   std::vector<std::pair<std::string, std::string>> fields;
 };
 
-// One -fw_cfg blob: a host file the guest reads as `name`, e.g. Ignition's
-// {"opt/com.coreos/config", "/var/lib/kaso/vm/config.ign"}.
+// One -fw_cfg blob the guest reads as `name`: a host file, e.g. Ignition's
+// {"opt/com.coreos/config", "/var/lib/kaso/vm/config.ign"}, or, with no path, `text` itself
+// (string=; at most 4 KiB, no NUL).
 struct fw_cfg_file {
   std::string name;
   std::string path;
+  std::string text;
 };
 
 // A host directory the guest mounts by `tag` (virtio 9p, -virtfs). security_model=none: files keep

@@ -66,6 +66,8 @@ result<qemu::machine_spec> machine_spec_for(const domain::instance& i, const dom
   for (std::size_t k = 0; k < i.mounts.size(); ++k) {
     s.shared_dirs.push_back({i.mounts[k].host_path, domain::mount_tag(k), i.mounts[k].readonly});
   }
+  // What the guest mounts at this boot, and where (bootstrap::mount_script reads it).
+  if (!i.mounts.empty()) s.fw_cfg_files.push_back({"opt/kaso/mounts", "", domain::mount_table(i.mounts)});
   return s;
 }
 
@@ -84,9 +86,6 @@ result<bootstrap::guest_config> guest_config_for(const domain::instance& i, cons
     if (!id.public_key.empty()) u.ssh_authorized_keys.push_back(id.public_key);
     u.password_hash = id.password_hash;
     c.users.push_back(std::move(u));
-  }
-  for (std::size_t k = 0; k < i.mounts.size(); ++k) {
-    c.shares.push_back({domain::mount_tag(k), i.mounts[k].guest_path, i.mounts[k].readonly});
   }
   if (!i.static_ip4.empty()) {
     bootstrap::static_ipv4 ip;

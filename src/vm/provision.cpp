@@ -94,6 +94,22 @@ status provision(const provision_request& r) {
   return s;
 }
 
+status check_shared_directories(const domain::instance& i) {
+  for (const auto& m : i.mounts) {
+    auto fix = " (kaso instance modify " + i.name + " --remove-mount " + m.guest_path + " stops sharing it)";
+    auto real = platform::check_directory_for(m.uid < 0 ? 0 : m.uid, m.host_path, !m.readonly);
+    if (!real.ok()) {
+      return kaso::error(real.error().code(), "cannot share " + m.host_path + " with instance '" + i.name +
+                                                  "': " + real.error().message() + fix);
+    }
+    if (real->string() != m.host_path) {
+      return error::conflict("cannot share " + m.host_path + " with instance '" + i.name + "': it now leads to " +
+                             real->string() + fix);
+    }
+  }
+  return ok_status();
+}
+
 status remove_instance_files(const std::string& dir) {
   // libstdc++'s remove_all fails when a file it listed is gone before it unlinks it (a socket
   // its owner removed meanwhile): one more pass then finds a settled directory.

@@ -37,6 +37,12 @@ status provision(const provision_request& r);
 // Writes vm.sh again (after a modify changed the command line).
 status write_vm_script(const domain::instance& i, const domain::network& n, const vm_platform& p);
 
+// Checks each shared directory of `i` again before qemu starts (issue #17): with the rights of the
+// user who shared it (guest_mount::uid; an unknown one as root: it must still be a directory), and
+// it must still be the directory recorded (no link now leads elsewhere). Blocking (a few stat-like
+// calls per mount). Errors say which directory and what to do.
+status check_shared_directories(const domain::instance& i);
+
 // Removes an instance directory and everything in it; a missing directory is fine.
 status remove_instance_files(const std::string& dir);
 

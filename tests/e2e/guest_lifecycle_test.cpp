@@ -12,7 +12,8 @@
 // Issue #17 on the same guests: instance.ready on every boot (the first, a --wait start, after a
 // supervised restart) compared with the first ssh that worked; kaso instance exec/copy/logs with
 // the host key kaso writes itself, a guest that phones home another key is refused; kaso launch;
-// shared directories (9p), one read-only.
+// shared directories (9p), one read-only, changed while stopped (modify --mount/--remove-mount)
+// and mounted as changed on the next boots.
 // Guests run one at a time on the host-only network (user networking with restrict=on); only
 // 127.0.0.1 is contacted. The figures (start call, phone home, SSH) are printed at the end.
 #include <signal.h>
@@ -109,6 +110,8 @@ class guest_lifecycle : public ::testing::Test {
 
   // The steps of the scenario, in order.
   void boot_the_disk_seeded_instance();
+  void change_the_mounts();
+  void check_the_changed_mounts();
   void check_that_another_host_key_is_refused();
   void wait_for_ready(const std::string& name, boot_figures& f);
   void get_in_with_the_cli();
@@ -441,6 +444,22 @@ void guest_lifecycle::stop_gracefully() {
   EXPECT_FALSE(changed) << "no restart after a requested stop: " << events_of(id()).dump();
 }
 
+// Issue #17: while stopped, one share goes and another comes; the next boots mount them so.
+void guest_lifecycle::change_the_mounts() {
+  fs::create_directories(s_.root() / "later");
+  std::ofstream(s_.root() / "later" / "x.txt") << "added later\n";
+  auto changed = s_.kaso({"instance", "modify", disk_vm, "--remove-mount", "/mnt/ro", "--mount",
+                          (s_.root() / "later").string() + ":/mnt/later"});
+  EXPECT_EQ(changed.exit_code, 0) << changed.stderr_text;
+}
+
+// What change_the_mounts asked for, in the guest of this boot.
+void guest_lifecycle::check_the_changed_mounts() {
+  EXPECT_EQ(kaso_exec({"cat", "/mnt/later/x.txt"}).stdout_text, "added later\n");
+  EXPECT_EQ(kaso_exec({"cat", "/mnt/share/hello.txt"}).stdout_text, "from the host\n");
+  EXPECT_NE(kaso_exec({"mountpoint", "-q", "/mnt/ro"}).exit_code, 0) << "the removed share is not mounted";
+}
+
 // 6. Started again, with --wait: it returns once the server saw sshd answer (issue #17), and ssh
 // works at once; reachable again, with the same host key.
 void guest_lifecycle::start_again() {
@@ -461,6 +480,7 @@ void guest_lifecycle::start_again() {
   ASSERT_NO_FATAL_FAILURE(wait_for_ssh(*ssh_, port(), second));
   figures_.push_back(second);
   EXPECT_EQ(ssh_->run("hostname").stdout_text, std::string(disk_vm) + "\n");
+  check_the_changed_mounts();
 }
 
 // 7. kill -9 of qemu: a crash, and the supervisor starts it again by itself (no API call); the
@@ -492,6 +512,7 @@ void guest_lifecycle::kill_qemu_and_wait_for_the_restart() {
   wait_for_ready(disk_vm, again);
   figures_.push_back(again);
   EXPECT_EQ(ssh_->run("hostname").stdout_text, std::string(disk_vm) + "\n");
+  EXPECT_EQ(kaso_exec({"cat", "/mnt/later/x.txt"}).stdout_text, "added later\n") << "mounted on every boot";
 }
 
 // The first guest goes before the second boots (remove --force stops it first); its story.
@@ -502,6 +523,7 @@ void guest_lifecycle::remove_the_disk_seeded_instance() {
   std::vector<std::string> story = {"instance.created", "instance.starting", "instance.started",
                                     "instance.phoned_home", "instance.forward_added", "instance.forward_removed",
                                     "instance.phoned_home", "instance.phoned_home", "instance.stopping", "instance.stopped",
+                                    "instance.mount_removed", "instance.mount_added",
                                     "instance.starting", "instance.started",
                                     "instance.crashed", "instance.restart_scheduled", "instance.starting",
                                     "instance.restarted", "instance.stopping", "instance.stopped", "instance.removed"};
@@ -590,6 +612,7 @@ TEST_F(guest_lifecycle, a_real_guest_boots_phones_home_answers_ssh_stops_crashes
   get_in_with_the_cli();
   phone_home_another_key_and_be_refused();
   ASSERT_NO_FATAL_FAILURE(stop_gracefully());
+  change_the_mounts();
   ASSERT_NO_FATAL_FAILURE(start_again());
   ASSERT_NO_FATAL_FAILURE(kill_qemu_and_wait_for_the_restart());
   ASSERT_NO_FATAL_FAILURE(remove_the_disk_seeded_instance());

@@ -1,15 +1,18 @@
 // kaso instance modify REF|--id ID|--name NAME [-n NEW_NAME] [--vcpu N] [--ram MB]
 // [--display DISPLAY] [--autostart|--no-autostart] [--restart POLICY] [--restart-limit N]
 // [--restart-window S] [--restart-backoff MS] [--restart-backoff-max MS]
-// [--forward SPEC]... [--remove-forward SPEC]... [-o FORMAT]: PATCH /api/v1/instances/{ref} with
-// the given fields only, then each --remove-forward (DELETE .../forwards?forward=SPEC) and each
-// --forward (POST .../forwards), in that order; a running instance gets forwards at once. The
+// [--forward SPEC]... [--remove-forward SPEC]... [--mount HOSTDIR[:GUESTDIR][:ro]]...
+// [--remove-mount GUESTDIR]... [-o FORMAT]: PATCH /api/v1/instances/{ref} with the given fields
+// only, then each --remove-forward (DELETE .../forwards?forward=SPEC), --remove-mount (DELETE
+// .../mounts?mount=GUESTDIR), --forward (POST .../forwards) and --mount (POST .../mounts), in that
+// order. A running instance gets forwards at once; mounts at its next start (said in a line). The
 // first failure stops there with its line (what was done before it stays done). -n is the new
 // name here (--name names the instance to change).
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/instance/mount_option.hpp"
 #include "cli/instance/settings.hpp"
 #include "cli/instance/verbs.hpp"
 #include "cli/object_ref.hpp"
@@ -21,11 +24,14 @@ namespace {
 
 class modify final : public command {
  public:
-  modify() : command("instance", "modify", "Change an instance's name, vCPUs, RAM, display, autostart or restart policy") {}
+  modify()
+      : command("instance", "modify",
+                "Change an instance's name, vCPUs, RAM, display, autostart, restart policy, forwards or mounts") {}
 
   std::string synopsis() const override {
     return std::string(object_ref_synopsis) + " [-n NEW_NAME] " + settings_synopsis +
-           " [--forward SPEC]... [--remove-forward SPEC]... [-o FORMAT]";
+           " [--forward SPEC]... [--remove-forward SPEC]... [--mount HOSTDIR[:GUESTDIR][:ro]]... "
+           "[--remove-mount GUESTDIR]... [-o FORMAT]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -36,7 +42,11 @@ class modify final : public command {
     options.add_options()("forward", "Add a port forward [tcp|udp:][ADDR:]HOSTPORT:GUESTPORT (ADDR: 127.0.0.1); repeat for more",
                           cxxopts::value<std::string>(), "SPEC")(
         "remove-forward", "Remove the port forward from [tcp|udp:][ADDR:]HOSTPORT; repeat for more",
-        cxxopts::value<std::string>(), "SPEC");
+        cxxopts::value<std::string>(), "SPEC")(
+        "mount", "Share a host directory from the next start on (GUESTDIR defaults to HOSTDIR; :ro read-only); repeat for more",
+        cxxopts::value<std::string>(), "HOSTDIR[:GUESTDIR][:ro]")(
+        "remove-mount", "Stop sharing what is mounted on GUESTDIR, from the next start on; repeat for more",
+        cxxopts::value<std::string>(), "GUESTDIR");
     add_output_option(options);
   }
 
@@ -49,11 +59,18 @@ class modify final : public command {
     for (const auto& given : parsed.arguments()) {
       if (given.key() == "forward") add_forwards_.push_back(given.value());
       if (given.key() == "remove-forward") remove_forwards_.push_back(given.value());
+      if (given.key() == "remove-mount") remove_mounts_.push_back(given.value());
+      if (given.key() == "mount") {
+        auto m = absolute_mount(given.value());
+        if (!m) return m.error();
+        add_mounts_.push_back(*m);
+      }
     }
-    if (!new_name_ && chosen->empty() && add_forwards_.empty() && remove_forwards_.empty()) {
+    if (!new_name_ && chosen->empty() && add_forwards_.empty() && remove_forwards_.empty() && add_mounts_.empty() &&
+        remove_mounts_.empty()) {
       return error::invalid_argument(
           "nothing to change: give -n, --vcpu, --ram, --display, --autostart, --no-autostart, a --restart option, "
-          "--forward or --remove-forward");
+          "--forward, --remove-forward, --mount or --remove-mount");
     }
     auto format = take_output_format(parsed);
     if (!format) return format.error();
@@ -78,14 +95,27 @@ class modify final : public command {
       modified = api.del(path + "/forwards?forward=" + percent_encode(spec));
       if (!modified) return modified.error();
     }
+    for (const auto& dir : remove_mounts_) {
+      modified = api.del(path + "/mounts?mount=" + percent_encode(dir));
+      if (!modified) return modified.error();
+    }
     for (const auto& spec : add_forwards_) {
       modified = api.post(path + "/forwards", {{"forward", spec}});
       if (!modified) return modified.error();
     }
+    for (const auto& spec : add_mounts_) {
+      modified = api.post(path + "/mounts", {{"mount", spec}});
+      if (!modified) return modified.error();
+    }
     if (format_ == output_format::json) {
       print_json(out, *modified);
-    } else {
-      out << "Modified instance with id " << text_of(*modified, "id") << '\n';
+      return ok_status();
+    }
+    out << "Modified instance with id " << text_of(*modified, "id") << '\n';
+    auto state = text_of(*modified, "state");
+    if ((!add_mounts_.empty() || !remove_mounts_.empty()) && (state == "running" || state == "starting")) {
+      out << "The mounts change when " << text_of(*modified, "name") << " next starts (it is " << state
+          << " now): kaso instance restart " << text_of(*modified, "name") << '\n';
     }
     return ok_status();
   }
@@ -93,7 +123,7 @@ class modify final : public command {
  private:
   std::string ref_;
   std::optional<std::string> new_name_;
-  std::vector<std::string> add_forwards_, remove_forwards_;
+  std::vector<std::string> add_forwards_, remove_forwards_, add_mounts_, remove_mounts_;
   settings settings_;
   output_format format_ = output_format::table;
 };

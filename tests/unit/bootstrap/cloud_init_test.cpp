@@ -62,6 +62,7 @@ TEST(user_data, first_line_is_cloud_config_and_the_rest_is_the_whole_document) {
         {"post", {"pub_key_rsa", "pub_key_ecdsa", "pub_key_ed25519", "instance_id", "hostname",
                   "fqdn"}},
         {"tries", 10}}},
+      {"bootcmd", json::array({std::string{mount_script()}})},
       {"runcmd",
        json::array({json::array({"python3", "-c", std::string{ip_report_script()},
                                  "http://172.16.4.2/ip-report?instance=7"})})}};

@@ -66,6 +66,7 @@ json expected_user_data(const std::string& v) {
             {"post", {"pub_key_rsa", "pub_key_ecdsa", "pub_key_ed25519", "instance_id",
                       "hostname", "fqdn"}},
             {"tries", 10}}},
+          {"bootcmd", json::array({std::string{mount_script()}})},
           {"runcmd", json::array({{"python3", "-c", std::string{ip_report_script()}, v}})}};
 }
 

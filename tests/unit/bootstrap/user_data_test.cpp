@@ -4,11 +4,17 @@
 // then kaso's document with its merge_how.
 #include "bootstrap/user_data.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "bootstrap/cloud_init.hpp"
 #include "bootstrap/ignition.hpp"
 #include "crypto/base64.hpp"
+#include "platform/process.hpp"
 #include "test_support.hpp"
 
 namespace kaso::bootstrap {
@@ -85,14 +91,49 @@ TEST(user_data_multipart, issue_17_without_a_users_part_the_user_data_is_one_doc
   EXPECT_EQ(user_data(config).rfind("#cloud-config\n{", 0), 0u);
 }
 
-// Issue #17: shared directories become cloud-init mounts (fstab lines) of their 9p tags.
-TEST(user_data_mounts, issue_17_each_share_is_a_9p_fstab_line_read_only_where_asked) {
+// Issue #17: shared directories are mounted on every boot by a boot command reading qemu's list
+// (not cloud-init's first-boot `mounts`), so mounts changed later reach the guest: every
+// cloud-init guest has it, and a user's own boot commands stay beside it.
+TEST(user_data_mounts, issue_17_every_boot_mounts_the_shares_qemu_lists) {
   guest_config config;
   config.hostname = "vm1";
-  config.shares = {{"kaso0", "/src", false}, {"kaso1", "/data", true}};
   auto doc = testing::parse_yaml(user_data(config));
-  EXPECT_EQ(doc["mounts"], json::array({json::array({"kaso0", "/src", "9p", "trans=virtio,version=9p2000.L,msize=262144,nofail", "0", "0"}),
-                                        json::array({"kaso1", "/data", "9p", "trans=virtio,version=9p2000.L,msize=262144,nofail,ro", "0", "0"})}));
+  EXPECT_FALSE(doc.contains("mounts")) << "cloud-init's own mounts run on the first boot only";
+  ASSERT_EQ(doc["bootcmd"], json::array({std::string(mount_script())}));
+  std::string script(mount_script());
+  EXPECT_NE(script.find("/sys/firmware/qemu_fw_cfg/by_name/opt/kaso/mounts/raw"), std::string::npos);
+  EXPECT_NE(script.find("mount -t 9p -o \"trans=virtio,version=9p2000.L,msize=262144,$mode\" \"$tag\" \"$dir\""),
+            std::string::npos);
+  EXPECT_EQ(script.find("exit"), std::string::npos) << "the user's boot commands may share the script";
+  config.user_user_data = "#cloud-config\nbootcmd: [[echo, mine]]\n";
+  auto merged = user_data(config);
+  EXPECT_NE(merged.find("\"bootcmd\""), std::string::npos);
+  EXPECT_NE(merged.find("list(append)"), std::string::npos) << "appended to the user's boot commands";
+}
+
+// The script itself, run by sh against a table as qemu hands it over, mounts each line's share and
+// skips what is not a share line (the mount command is replaced by one that records its words).
+TEST(user_data_mounts, issue_17_the_boot_command_mounts_each_listed_share) {
+  std::string script(mount_script());
+  auto dir = std::filesystem::temp_directory_path() / ("kaso-mount-script-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "bin");
+  std::ofstream(dir / "table") << "kaso0 rw " << (dir / "src").string() << "\nbogus rw /x\nkaso1 ro "
+                               << (dir / "data").string() << "\nkaso2 rx /y\n";
+  std::ofstream(dir / "bin" / "mount") << "#!/bin/sh\necho \"$@\" >> " << (dir / "mounted").string() << "\n";
+  std::filesystem::permissions(dir / "bin" / "mount", std::filesystem::perms::owner_all);
+  auto at = script.find("/sys/firmware/qemu_fw_cfg/by_name/opt/kaso/mounts/raw");
+  ASSERT_NE(at, std::string::npos);
+  script.replace(at, std::string_view("/sys/firmware/qemu_fw_cfg/by_name/opt/kaso/mounts/raw").size(), (dir / "table").string());
+  auto ran = platform::run_process({"env", "PATH=" + (dir / "bin").string() + ":/usr/bin:/bin", "sh", "-c", script},
+                                   std::chrono::seconds(10));
+  ASSERT_TRUE(ran.ok());
+  EXPECT_EQ(ran->exit_code, 0) << ran->stderr_text;
+  std::ifstream mounted(dir / "mounted");
+  std::string words((std::istreambuf_iterator<char>(mounted)), {});
+  EXPECT_EQ(words, "-t 9p -o trans=virtio,version=9p2000.L,msize=262144,rw kaso0 " + (dir / "src").string() +
+                       "\n-t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro kaso1 " + (dir / "data").string() + "\n");
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "src")) << "the guest directory is made";
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ignition_merge, issue_17_a_users_ignition_config_is_checked_and_merged_by_ignition) {

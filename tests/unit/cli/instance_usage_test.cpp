@@ -66,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "Option ‘identity-id’ is missing an argument" + hint("create")},
         usage_case{{"instance", "modify", "vm1"},
                    "nothing to change: give -n, --vcpu, --ram, --display, --autostart, --no-autostart, a "
-                   "--restart option, --forward or --remove-forward" + hint("modify")},
+                   "--restart option, --forward, --remove-forward, --mount or --remove-mount" + hint("modify")},
         usage_case{{"instance", "modify", "vm1", "--ram", "-1"},
                    "--ram must be a positive integer, got '-1'" + hint("modify")},
         usage_case{{"instance", "modify", "--vcpu", "2"},

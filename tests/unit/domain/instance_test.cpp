@@ -405,5 +405,49 @@ TEST(instance, issue_17_mounts_are_recorded_and_need_cloud_init) {
   EXPECT_EQ(to_json(*s.state.instances.resolve("vm1"))["mounts"], nlohmann::json::array({"/srv/a:/a", "/srv/b:/b:ro"}));
 }
 
+// Issue #17: mounts are added and removed after create, in any state (the guest gets them at its
+// next start), each an event; the uid they were checked with is the event's cause.
+TEST(instance, issue_17_mounts_change_after_create_and_keep_whose_rights_checked_them) {
+  auto s = with_default_networks();
+  auto c = vm(s, "vm1");
+  c.mounts = {{"/srv/a", "/a", false}};
+  auto created = s.when_ok(c);
+  created[0].caused_by.uid = 1000;
+  s = with_default_networks();
+  s.given(created);
+  EXPECT_EQ(s.state.instances.resolve("vm1")->mounts[0].uid, 1000);
+  EXPECT_EQ(s.when_refused(add_mount{"vm1", {"/srv/other", "/a", false}}).code(), errc::conflict)
+      << "one mount per guest directory";
+  EXPECT_EQ(s.when_refused(add_mount{"nope", {"/srv/b", "/b", false}}).code(), errc::not_found);
+  auto added = decide(s.state, add_mount{"vm1", {"/srv/b", "/b", true}});
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(types(*added), std::vector<std::string>{"instance.mount_added"});
+  EXPECT_EQ((*added)[0].payload, (nlohmann::json{{"host_path", "/srv/b"}, {"guest_path", "/b"}, {"readonly", true}}));
+  (*added)[0].caused_by.uid = 1001;
+  s.given(*added);
+  const auto* i = s.state.instances.resolve("vm1");
+  ASSERT_EQ(i->mounts.size(), 2u);
+  EXPECT_EQ(i->mounts[1], (guest_mount{"/srv/b", "/b", true, 1001}));
+  EXPECT_EQ(mount_table(i->mounts), "kaso0 rw /a\nkaso1 ro /b\n");
+
+  EXPECT_EQ(s.when_refused(remove_mount{"vm1", "/c"}).message(), "instance 'vm1' mounts nothing on '/c' (its mounts: /a, /b)");
+  auto removed = s.when_ok(remove_mount{"vm1", "/a"});
+  EXPECT_EQ(types(removed), std::vector<std::string>{"instance.mount_removed"});
+  EXPECT_EQ(removed[0].payload, (nlohmann::json{{"guest_path", "/a"}}));
+  EXPECT_EQ(to_json(*s.state.instances.resolve("vm1"))["mounts"], nlohmann::json::array({"/srv/b:/b:ro"}));
+  EXPECT_EQ(mount_table(s.state.instances.resolve("vm1")->mounts), "kaso0 ro /b\n") << "tags follow the order";
+
+  for (int k = 1; k < static_cast<int>(max_guest_mounts); ++k) {
+    s.when_ok(add_mount{"vm1", {"/srv/b", "/m" + std::to_string(k), false}});
+  }
+  EXPECT_EQ(s.when_refused(add_mount{"vm1", {"/srv/b", "/one-too-many", false}}).code(), errc::invalid_argument);
+
+  auto other = vm(s, "vm2");
+  other.bootstrapper = "none";
+  s.when_ok(other);
+  EXPECT_NE(s.when_refused(add_mount{"vm2", {"/srv/b", "/b", false}}).message().find("--mount needs the ci or ci-disk"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace kaso::domain

@@ -343,6 +343,20 @@ TEST(build_argv, commas_in_values_are_doubled) {
   EXPECT_EQ(value_of(argv, "-pidfile"), "/run/kaso/x,y/qemu.pid");  // taken whole by qemu
 }
 
+// Issue #17: an fw_cfg blob given as text (the list of shares the guest mounts) is string=, its
+// commas doubled; newlines stay as they are.
+TEST(build_argv, issue_17_fw_cfg_text_is_a_string_blob) {
+  machine_spec s = linux_kvm_headless();
+  s.fw_cfg_files = {{"opt/kaso/mounts", "", "kaso0 rw /a,b\nkaso1 ro /c\n"}};
+  EXPECT_EQ(value_of(argv_of(s), "-fw_cfg"), "name=opt/kaso/mounts,string=kaso0 rw /a,,b\nkaso1 ro /c\n");
+  s.fw_cfg_files = {{"opt/kaso/mounts", "", std::string(4097, 'x')}};
+  EXPECT_FALSE(build_argv(s).ok()) << "at most 4 KiB";
+  s.fw_cfg_files = {{"opt/kaso/mounts", "", std::string("a\0b", 3)}};
+  EXPECT_FALSE(build_argv(s).ok()) << "no NUL";
+  s.fw_cfg_files = {{"opt/kaso/mounts", "", ""}};
+  EXPECT_FALSE(build_argv(s).ok()) << "neither a file nor text";
+}
+
 TEST(build_argv, equals_signs_in_paths_stay_values) {
   machine_spec s = linux_kvm_headless();
   s.display = display_kind::vnc;
