@@ -5,6 +5,7 @@
 #include "crypto/password_hash.hpp"
 #include "crypto/ssh_key.hpp"
 #include "domain/names.hpp"
+#include "domain/payload.hpp"
 #include "events/codec.hpp"
 
 namespace kaso::domain {
@@ -91,14 +92,7 @@ events::event make_event(const identity& target, std::uint64_t version, std::str
   return e;
 }
 
-template <class T>
-void take(const nlohmann::json& p, const char* key, T& out) {
-  if (auto it = p.find(key); it != p.end()) {
-    if constexpr (std::is_same_v<T, std::string>) {
-      if (it->is_string()) out = it->template get<std::string>();
-    }
-  }
-}
+using payload::take;
 
 void apply_fields(identity& i, const nlohmann::json& p) {
   take(p, "name", i.name);

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "domain/names.hpp"
+#include "domain/payload.hpp"
 #include "events/codec.hpp"
 
 namespace kaso::domain {
@@ -15,10 +16,10 @@ nlohmann::json source_json(const image_source& s) {
 image_source read_source(const nlohmann::json& j) {
   image_source s;
   if (!j.is_object()) return s;
-  s.kind = j.value("kind", "");
-  s.url = j.value("url", "");
-  s.predefined = j.value("predefined", "");
-  s.file = j.value("file", "");
+  payload::take(j, "kind", s.kind);
+  payload::take(j, "url", s.url);
+  payload::take(j, "predefined", s.predefined);
+  payload::take(j, "file", s.file);
   return s;
 }
 
@@ -29,9 +30,9 @@ void put_minimums(nlohmann::json& p, const image_minimums& m) {
 }
 
 void read_minimums(const nlohmann::json& p, image_minimums& m) {
-  m.min_cpu = p.value("min_cpu", m.min_cpu);
-  m.min_ram = p.value("min_ram", m.min_ram);
-  m.min_space = p.value("min_space", m.min_space);
+  payload::take(p, "min_cpu", m.min_cpu);
+  payload::take(p, "min_ram", m.min_ram);
+  payload::take(p, "min_space", m.min_space);
 }
 
 events::event make(const char* kind, std::uint64_t id, std::uint64_t version, const char* type,
@@ -218,9 +219,9 @@ void evolve(images& s, const events::event& e) {
   const auto& p = e.payload;
   if (e.kind == "instance") {
     if (e.type == "instance.created") {
-      auto image = s.by_id.find(p.value("image_id", std::uint64_t{0}));
+      auto image = s.by_id.find(payload::number(p, "image_id", std::uint64_t{0}));
       if (image != s.by_id.end()) image->second.used_by.insert(*id);
-      s.instance_names[*id] = p.value("name", "");
+      s.instance_names[*id] = payload::text(p, "name");
     } else if (e.type == "instance.removed") {
       for (auto& [image_id, i] : s.by_id) i.used_by.erase(*id);
       s.instance_names.erase(*id);
@@ -231,12 +232,12 @@ void evolve(images& s, const events::event& e) {
     if (e.type == "task.started") {
       task t;
       t.id = *id;
-      t.kind = p.value("kind", "");
+      t.kind = payload::text(p, "kind");
       t.state = "running";
-      t.image_name = p.value("image_name", "");
-      t.image_id = p.value("image_id", std::uint64_t{0});
-      t.source = read_source(p.value("source", nlohmann::json::object()));
-      t.sha256 = p.value("sha256", "");
+      t.image_name = payload::text(p, "image_name");
+      t.image_id = payload::number(p, "image_id", std::uint64_t{0});
+      t.source = read_source(payload::object(p, "source"));
+      t.sha256 = payload::text(p, "sha256");
       read_minimums(p, t.minimums);
       t.caller_uid = e.caused_by.uid;
       t.version = e.version;
@@ -250,12 +251,12 @@ void evolve(images& s, const events::event& e) {
     if (it == s.tasks.end()) return;
     task& t = it->second;
     if (e.type == "task.joined") {
-      joined_image j{p.value("image_name", ""), p.value("image_id", std::uint64_t{0}), {}};
+      joined_image j{payload::text(p, "image_name"), payload::number(p, "image_id", std::uint64_t{0}), {}};
       read_minimums(p, j.minimums);
       s.next_id = std::max(s.next_id, j.image_id + 1);
       t.joined.push_back(std::move(j));
     } else if (e.type == "task.completed") t.state = "completed";
-    else if (e.type == "task.failed") t.state = "failed", t.message = p.value("message", "");
+    else if (e.type == "task.failed") t.state = "failed", t.message = payload::text(p, "message");
     else if (e.type == "task.cancelled") t.state = "cancelled", t.message = "cancelled";
     else return;
     t.version = e.version;
@@ -266,13 +267,13 @@ void evolve(images& s, const events::event& e) {
   if (e.type == "image.created") {
     image i;
     i.id = *id;
-    i.name = p.value("name", "");
-    i.path = p.value("path", "");
-    i.format = p.value("format", "");
-    i.virtual_size = p.value("virtual_size", std::uint64_t{0});
-    i.size = p.value("size", std::uint64_t{0});
-    i.sha256 = p.value("sha256", "");
-    i.source = read_source(p.value("source", nlohmann::json::object()));
+    i.name = payload::text(p, "name");
+    i.path = payload::text(p, "path");
+    i.format = payload::text(p, "format");
+    i.virtual_size = payload::number(p, "virtual_size", std::uint64_t{0});
+    i.size = payload::number(p, "size", std::uint64_t{0});
+    i.sha256 = payload::text(p, "sha256");
+    i.source = read_source(payload::object(p, "source"));
     read_minimums(p, i.minimums);
     i.version = e.version;
     i.created_us = i.modified_us = e.time_us;

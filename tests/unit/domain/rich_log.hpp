@@ -141,6 +141,9 @@ inline std::vector<events::event> rich_log() {
   add("instance", 5, 5, "instance.forward_added", {{"proto", "tcp"}, {"address", "127.0.0.1"}, {"host_port", 8080}, {"guest_port", 80}});
   add("instance", 5, 6, "instance.forward_added", {{"proto", "udp"}, {"address", "0.0.0.0"}, {"host_port", 5353}, {"guest_port", 53}});
   add("instance", 5, 7, "instance.forward_removed", {{"proto", "udp"}, {"address", "0.0.0.0"}, {"host_port", 5353}, {"guest_port", 53}});
+  add("instance", 5, 8, "instance.mount_added", {{"host_path", "/srv/b"}, {"guest_path", "/b"}, {"readonly", false}});
+  add("instance", 5, 9, "instance.mount_added", {{"host_path", "/srv/c"}, {"guest_path", "/c"}, {"readonly", true}});
+  add("instance", 5, 10, "instance.mount_removed", {{"guest_path", "/b"}});
   // The host's accelerator, chosen twice (issue #14).
   for (auto [version, accel] : {std::pair{1, "kvm"}, std::pair{2, "tcg"}}) {
     add("host", 0, version, "host.accelerator_chosen",
