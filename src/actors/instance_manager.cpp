@@ -158,7 +158,8 @@ void stop(manager_actor* self, const stop_request& req, const events::cause& who
             [self, id, then](const caf::error& e) mutable {
               self->state.vms.erase(id);
               const auto* now = self->state.pipeline->tentative().instances.find(id);
-              bool ended = now != nullptr && now->state != "stopping" && now->state != "running";
+              bool ended = now != nullptr && now->state != domain::instance_state::stopping &&
+                           now->state != domain::instance_state::running;
               then(ended ? std::nullopt : std::optional<caf::error>(e), id);
             });
   });
@@ -215,7 +216,7 @@ caf::result<json_text> change_forward(manager_actor* self, Command c, const even
   auto id = i->id;
   auto reply = [self, id](const std::vector<events::event>&) { return instance_view(self, id); };
   auto vm = self->state.vms.find(id);
-  if (i->state != "running" || vm == self->state.vms.end()) return pipeline.submit(self, c, who, reply);
+  if (i->state != domain::instance_state::running || vm == self->state.vms.end()) return pipeline.submit(self, c, who, reply);
   // What is removed is matched by its host side: the recorded forward says which.
   auto rule = hostfwd_rule(*i, c.forward, add);
   auto undo = add ? hostfwd_rule(*i, c.forward, false) : std::string();
@@ -282,11 +283,11 @@ void record_report(manager_actor* self, const Command& cmd) {
 // again, and instances marked autostart that are not running are started.
 void reconcile(manager_actor* self) {
   for (const auto& [id, i] : self->state.pipeline->durable().instances.by_id) {
-    if (i.state == "restarting") {
+    if (i.state == domain::instance_state::restarting) {
       schedule_restart(self, i);
       continue;
     }
-    if (i.autostart && (i.state == "created" || i.state == "stopped" || i.state == "crashed")) {
+    if (i.autostart && domain::at_rest(i.state)) {
       spdlog::info("instance {}: autostart", id);
       // By name: names are unique and resolved first, and a name may be another instance's id.
       start(self, i.name, origin("autostart"), [](std::optional<caf::error> e, std::uint64_t id) {
@@ -294,7 +295,7 @@ void reconcile(manager_actor* self) {
       });
       continue;
     }
-    if (i.state != "running" && i.state != "starting" && i.state != "stopping") continue;
+    if (!domain::active(i.state)) continue;
     auto launch = launch_of(self, i);
     auto vanished = [self, id = i.id](const std::string& why) {
       spdlog::warn("instance {}: its qemu is gone ({})", id, why);
@@ -379,7 +380,7 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
       [=](remove_instance_request& req, events::cause& who) -> caf::result<json_text> {
         auto promise = self->make_response_promise<json_text>();
         const auto* i = self->state.pipeline->tentative().instances.resolve(req.ref);
-        bool active = i != nullptr && (i->state == "running" || i->state == "starting" || i->state == "stopping");
+        bool active = i != nullptr && domain::active(i->state);
         if (!active || !req.force) {
           remove(self, req, who, promise);
           return promise;

@@ -42,7 +42,7 @@ inline json_text text(const nlohmann::json& j) { return pipeline_t::text(j); }
 // an event) while it runs.
 inline nlohmann::json instance_view(manager_actor* self, const domain::instance& i) {
   auto j = domain::to_json(i);
-  if (i.state != "running") return j;
+  if (i.state != domain::instance_state::running) return j;
   if (i.ready_us != 0) {
     j["boot_stage"] = "ssh";
   } else if (auto s = self->state.stages.find(i.id); s != self->state.stages.end()) {

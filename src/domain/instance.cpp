@@ -285,8 +285,9 @@ result<std::vector<events::event>> decide(const machines& s, const remove_instan
   auto found = existing(s, c.ref);
   if (!found.ok()) return found.error();
   const instance& i = **found;
-  if (i.state == "starting" || i.state == "running" || i.state == "stopping") {
-    return error::conflict("instance '" + i.name + "' is " + i.state + ": stop it first, or remove it with --force");
+  if (active(i.state)) {
+    return error::conflict("instance '" + i.name + "' is " + std::string(to_string(i.state)) +
+                           ": stop it first, or remove it with --force");
   }
   return std::vector{make(i.id, i.version + 1, "instance.removed", {{"name", i.name}})};
 }
@@ -296,6 +297,20 @@ result<std::vector<events::event>> decide(const machines& s, const modify_networ
 result<std::vector<events::event>> decide(const machines& s, const remove_network& c) { return decide(s.networks, c); }
 result<std::vector<events::event>> decide(const machines& s, const ensure_predefined_networks& c) {
   return decide(s.networks, c);
+}
+
+std::string_view to_string(instance_state s) {
+  switch (s) {
+    case instance_state::created: return "created";
+    case instance_state::starting: return "starting";
+    case instance_state::running: return "running";
+    case instance_state::stopping: return "stopping";
+    case instance_state::stopped: return "stopped";
+    case instance_state::crashed: return "crashed";
+    case instance_state::restarting: return "restarting";
+    case instance_state::failed: return "failed";
+  }
+  return "unknown";
 }
 
 void evolve(instances& s, const events::event& e) {
@@ -404,21 +419,21 @@ nlohmann::json to_json(const instance& i) {
                                                  : nlohmann::json{{"kind", i.user_data_kind},
                                                                   {"bytes", i.user_data_bytes},
                                                                   {"path", f.user_data}}},
-          {"restart", {{"policy", i.restart.mode},
+          {"restart", {{"policy", to_string(i.restart.mode)},
                        {"limit", i.restart.max_restarts},
                        {"window", i.restart.window_s},
                        {"backoff_ms", i.restart.backoff_ms},
                        {"backoff_max_ms", i.restart.backoff_max_ms},
                        {"restarts", i.restart_times_us.size()},
-                       {"due", i.restart_due_us != 0 && i.state == "restarting"
+                       {"due", i.restart_due_us != 0 && i.state == instance_state::restarting
                                    ? nlohmann::json(events::format_time(i.restart_due_us))
                                    : nlohmann::json()}}},
-          {"state", i.state},
+          {"state", to_string(i.state)},
           {"pid", i.pid},
           {"exit", exit},
           {"message", i.message},
           {"phone_home", home},
-          {"ready", i.state == "running" && i.ready_us != 0},
+          {"ready", i.state == instance_state::running && i.ready_us != 0},
           {"ready_time", i.ready_us != 0 ? nlohmann::json(events::format_time(i.ready_us)) : nlohmann::json()},
           {"ready_after_s", i.ready_us != 0 ? nlohmann::json(static_cast<double>(i.ready_after_ms) / 1000.0)
                                             : nlohmann::json()},

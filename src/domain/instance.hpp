@@ -82,6 +82,19 @@ struct phone_home_report {
   friend bool operator==(const phone_home_report&, const phone_home_report&) = default;
 };
 
+// Where an instance is in its lifecycle (the table above). Only the API's view and its tests see
+// the words (to_string); everything else compares these.
+enum class instance_state : std::uint8_t { created, starting, running, stopping, stopped, crashed, restarting, failed };
+std::string_view to_string(instance_state s);
+// qemu is being started, runs, or is being stopped: a start or a remove is refused.
+constexpr bool active(instance_state s) {
+  return s == instance_state::starting || s == instance_state::running || s == instance_state::stopping;
+}
+// Not running and not about to be: what autostart starts at the server's start.
+constexpr bool at_rest(instance_state s) {
+  return s == instance_state::created || s == instance_state::stopped || s == instance_state::crashed;
+}
+
 struct instance {
   std::uint64_t id = 0;
   std::string name;
@@ -102,7 +115,7 @@ struct instance {
   std::vector<guest_mount> mounts;     // host directories shared with the guest, mount_tag(index)
   bool autostart = false;      // started when the server starts
   domain::restart_policy restart;
-  std::string state = "created";
+  instance_state state = instance_state::created;
   std::int64_t pid = 0;
   std::uint64_t start_time = 0;
   std::optional<std::pair<int, int>> last_exit;  // exit code, signal
@@ -182,7 +195,7 @@ struct instance_changes {
   std::optional<unsigned> vcpu;
   std::optional<std::uint64_t> ram_mb;
   std::optional<bool> autostart;
-  std::optional<std::string> restart;
+  std::optional<restart_mode> restart;
   std::optional<unsigned> restart_limit, restart_window;
   std::optional<std::uint64_t> restart_backoff_ms, restart_backoff_max_ms;
 };

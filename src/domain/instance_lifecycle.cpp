@@ -37,7 +37,7 @@ class decision {
   std::vector<events::event> out_;
 };
 
-bool active(const instance& i) { return i.state == "starting" || i.state == "running" || i.state == "stopping"; }
+bool active(const instance& i) { return domain::active(i.state); }
 
 // Why qemu ended, in words, for an end nobody asked for.
 std::string end_reason(const mark_exited& c) {
@@ -61,7 +61,7 @@ result<std::vector<events::event>> decide(const machines& s, const start_instanc
   auto found = existing(s, c.ref);
   if (!found.ok()) return found.error();
   const instance& i = **found;
-  if (active(i)) return error::conflict("instance '" + i.name + "' is already " + i.state);
+  if (active(i)) return error::conflict("instance '" + i.name + "' is already " + std::string(to_string(i.state)));
   return decision(i).add("instance.starting").take_events();
 }
 
@@ -69,7 +69,7 @@ result<std::vector<events::event>> decide(const machines& s, const begin_restart
   auto found = existing(s, c.id);
   if (!found.ok()) return found.error();
   const instance& i = **found;
-  if (i.state != "restarting" || i.restart_attempt != c.attempt) return std::vector<events::event>{};
+  if (i.state != instance_state::restarting || i.restart_attempt != c.attempt) return std::vector<events::event>{};
   return decision(i).add("instance.starting", {{"restart_attempt", c.attempt}}).take_events();
 }
 
@@ -77,7 +77,7 @@ result<std::vector<events::event>> decide(const machines& s, const mark_started&
   auto found = existing(s, c.id);
   if (!found.ok()) return found.error();
   const instance& i = **found;
-  if (i.state != "starting") return error::conflict("instance '" + i.name + "' is not starting");
+  if (i.state != instance_state::starting) return error::conflict("instance '" + i.name + "' is not starting");
   if (i.restart_attempt != 0) {
     return decision(i)
         .add("instance.restarted", {{"pid", c.pid}, {"start_time", c.start_time}, {"attempt", i.restart_attempt}})
@@ -90,7 +90,7 @@ result<std::vector<events::event>> decide(const machines& s, const mark_start_fa
   auto found = existing(s, c.id);
   if (!found.ok()) return found.error();
   const instance& i = **found;
-  if (i.state != "starting") return error::conflict("instance '" + i.name + "' is not starting");
+  if (i.state != instance_state::starting) return error::conflict("instance '" + i.name + "' is not starting");
   decision d(i);
   d.add("instance.start_failed", {{"message", c.message}});
   // A user's start reports its failure to the user; an automatic restart's is the policy's.
@@ -102,9 +102,9 @@ result<std::vector<events::event>> decide(const machines& s, const stop_instance
   auto found = existing(s, c.ref);
   if (!found.ok()) return found.error();
   const instance& i = **found;
-  if (i.state == "restarting") return decision(i).add("instance.restart_cancelled").take_events();
-  if (i.state != "running" && !active(i)) return std::vector<events::event>{};
-  if (i.state != "running") return error::conflict("instance '" + i.name + "' is " + i.state);
+  if (i.state == instance_state::restarting) return decision(i).add("instance.restart_cancelled").take_events();
+  if (i.state != instance_state::running && !active(i)) return std::vector<events::event>{};
+  if (i.state != instance_state::running) return error::conflict("instance '" + i.name + "' is " + std::string(to_string(i.state)));
   return decision(i).add("instance.stopping", {{"force", c.force}, {"timeout", c.timeout_s}}).take_events();
 }
 
@@ -116,7 +116,7 @@ result<std::vector<events::event>> decide(const machines& s, const mark_exited& 
   const instance& i = **found;
   if (!active(i)) return std::vector<events::event>{};
   decision d(i);
-  if (c.requested || i.state == "stopping") {
+  if (c.requested || i.state == instance_state::stopping) {
     std::string by = c.ended_by.empty() ? "guest" : c.ended_by;
     return d.add("instance.stopped", {{"exit_code", c.exit_code}, {"signal", c.signal}, {"ended_by", by}}).take_events();
   }
@@ -157,7 +157,7 @@ result<std::vector<events::event>> decide(const machines& s, const record_ready&
   auto found = existing(s, c.id);
   if (!found.ok()) return found.error();
   const instance& i = **found;
-  if (i.state != "running" || i.ready_us != 0) return std::vector<events::event>{};
+  if (i.state != instance_state::running || i.ready_us != 0) return std::vector<events::event>{};
   auto after_us = std::max<std::int64_t>(0, c.now_us - i.boot_started_us);
   return decision(i).add("instance.ready", {{"after_ms", after_us / 1000}}).take_events();
 }
@@ -168,7 +168,7 @@ void apply_lifecycle(instance& i, const events::event& e) {
   const auto& p = e.payload;
   const auto& t = e.type;
   if (t == "instance.starting") {
-    i.state = "starting";
+    i.state = instance_state::starting;
     i.message.clear();
     i.boot_started_us = e.time_us;
     i.ready_us = 0;
@@ -179,18 +179,18 @@ void apply_lifecycle(instance& i, const events::event& e) {
     i.restart_due_us = 0;
     if (attempt == 0) i.restart_times_us.clear();  // a user's start begins a fresh history
   } else if (t == "instance.started" || t == "instance.restarted") {
-    i.state = "running";
+    i.state = instance_state::running;
     take(p, "pid", i.pid);
     take(p, "start_time", i.start_time);
   } else if (t == "instance.start_failed") {
-    i.state = "stopped";
+    i.state = instance_state::stopped;
     i.pid = 0;
     i.ready_us = 0;
     take(p, "message", i.message);
   } else if (t == "instance.stopping") {
-    i.state = "stopping";
+    i.state = instance_state::stopping;
   } else if (t == "instance.stopped" || t == "instance.crashed") {
-    i.state = t == "instance.stopped" ? "stopped" : "crashed";
+    i.state = t == "instance.stopped" ? instance_state::stopped : instance_state::crashed;
     i.pid = 0;
     i.ready_us = 0;
     i.last_exit = std::pair{payload::number(p, "exit_code", -1), payload::number(p, "signal", 0)};
@@ -201,7 +201,7 @@ void apply_lifecycle(instance& i, const events::event& e) {
       take(p, "reason", i.message);
     }
   } else if (t == "instance.restart_scheduled") {
-    i.state = "restarting";
+    i.state = instance_state::restarting;
     std::uint64_t delay_ms = 0;
     take(p, "delay_ms", delay_ms);
     take(p, "attempt", i.restart_attempt);
@@ -209,11 +209,11 @@ void apply_lifecycle(instance& i, const events::event& e) {
     i.restart_times_us.push_back(e.time_us);
     if (i.restart_times_us.size() > max_restart_history) i.restart_times_us.erase(i.restart_times_us.begin());
   } else if (t == "instance.restart_cancelled") {
-    i.state = "stopped";
+    i.state = instance_state::stopped;
     i.restart_attempt = 0;
     i.restart_due_us = 0;
   } else if (t == "instance.gave_up") {
-    i.state = "failed";
+    i.state = instance_state::failed;
     i.restart_attempt = 0;
     i.restart_due_us = 0;
     take(p, "reason", i.message);

@@ -26,10 +26,23 @@ std::uint64_t backoff(const restart_policy& p, std::size_t n) {
 
 }  // namespace
 
-status validate(const restart_policy& p) {
-  if (p.mode != "never" && p.mode != "on-failure" && p.mode != "always") {
-    return error::invalid_argument("restart policy must be never, on-failure or always");
+std::string_view to_string(restart_mode m) {
+  switch (m) {
+    case restart_mode::never: return "never";
+    case restart_mode::on_failure: return "on-failure";
+    case restart_mode::always: return "always";
   }
+  return "on-failure";
+}
+
+result<restart_mode> parse_restart_mode(std::string_view word) {
+  for (auto m : {restart_mode::never, restart_mode::on_failure, restart_mode::always}) {
+    if (word == to_string(m)) return m;
+  }
+  return error::invalid_argument("restart policy must be never, on-failure or always");
+}
+
+status validate(const restart_policy& p) {
   if (p.max_restarts > max_limit) return error::invalid_argument("restart limit must be at most 1000");
   if (p.window_s < 1 || p.window_s > max_window_s) {
     return error::invalid_argument("restart window must be from 1 to 86400 seconds");
@@ -44,7 +57,7 @@ status validate(const restart_policy& p) {
 
 restart_decision decide_restart(const restart_policy& p, const std::vector<std::int64_t>& recent_us,
                                 std::int64_t now_us, bool failure) {
-  if (p.mode == "never" || (p.mode == "on-failure" && !failure)) return {};
+  if (p.mode == restart_mode::never || (p.mode == restart_mode::on_failure && !failure)) return {};
   const std::int64_t window_us = std::int64_t{p.window_s} * 1000000;
   auto in_window = static_cast<std::size_t>(
       std::count_if(recent_us.begin(), recent_us.end(), [&](std::int64_t t) { return now_us - t < window_us; }));
@@ -62,7 +75,9 @@ restart_decision decide_restart(const restart_policy& p, const std::vector<std::
 }
 
 void apply_restart_fields(restart_policy& p, const nlohmann::json& payload) {
-  if (auto it = payload.find("restart"); it != payload.end() && it->is_string()) p.mode = it->get<std::string>();
+  if (auto it = payload.find("restart"); it != payload.end() && it->is_string()) {
+    if (auto m = parse_restart_mode(it->get<std::string>()); m.ok()) p.mode = *m;
+  }
   take_number(payload, "restart_limit", p.max_restarts);
   take_number(payload, "restart_window", p.window_s);
   take_number(payload, "restart_backoff_ms", p.backoff_ms);
@@ -70,7 +85,7 @@ void apply_restart_fields(restart_policy& p, const nlohmann::json& payload) {
 }
 
 nlohmann::json restart_fields(const restart_policy& p) {
-  return {{"restart", p.mode},
+  return {{"restart", to_string(p.mode)},
           {"restart_limit", p.max_restarts},
           {"restart_window", p.window_s},
           {"restart_backoff_ms", p.backoff_ms},

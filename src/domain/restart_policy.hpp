@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -16,8 +17,15 @@
 
 namespace kaso::domain {
 
+// Which ends of qemu nobody asked for are restarted: none, failures only, or every one (a guest's
+// own poweroff too). The words ("never", "on-failure", "always") are for the API and the log.
+enum class restart_mode : std::uint8_t { never, on_failure, always };
+std::string_view to_string(restart_mode m);
+// The mode a word names; invalid_argument for any other.
+result<restart_mode> parse_restart_mode(std::string_view word);
+
 struct restart_policy {
-  std::string mode = "on-failure";  // never, on-failure, always
+  restart_mode mode = restart_mode::on_failure;
   unsigned max_restarts = 5;
   unsigned window_s = 60;
   std::uint64_t backoff_ms = 1000;       // the first restart's delay; doubles with each restart in the window
@@ -25,7 +33,7 @@ struct restart_policy {
   friend bool operator==(const restart_policy&, const restart_policy&) = default;
 };
 
-// Every member within its bounds: a known mode, max_restarts <= 1000, 1 <= window_s <= 86400,
+// Every member within its bounds: max_restarts <= 1000, 1 <= window_s <= 86400,
 // backoff_ms <= backoff_max_ms <= 1 hour.
 status validate(const restart_policy& p);
 

@@ -63,7 +63,13 @@ status read_supervision(const nlohmann::json& body, domain::instance_changes& c)
   auto autostart = optional_bool(body, "autostart");
   if (!autostart.ok()) return autostart.error();
   c.autostart = *autostart;
-  if (auto s = read_strings(body, {{"restart", &c.restart}}); !s.ok()) return s.error();
+  std::optional<std::string> restart;
+  if (auto s = read_strings(body, {{"restart", &restart}}); !s.ok()) return s.error();
+  if (restart) {
+    auto mode = domain::parse_restart_mode(*restart);
+    if (!mode.ok()) return mode.error();
+    c.restart = *mode;
+  }
   struct bounded {
     const char* key;
     std::uint64_t max;

@@ -20,7 +20,7 @@ TEST(instance, created_with_everything_it_needs_recorded) {
   EXPECT_EQ(p["network_id"], s.state.networks.resolve("default_host_network")->id);
   const auto* i = s.state.instances.resolve("vm1");
   ASSERT_NE(i, nullptr);
-  EXPECT_EQ(i->state, "created");
+  EXPECT_EQ(i->state, instance_state::created);
   EXPECT_EQ(i->disk_size, std::uint64_t{10} << 30);
   EXPECT_EQ(i->mac, "52:54:00:00:00:11");
   EXPECT_EQ(s.state.instances.resolve("1"), i) << "ids address it too";
@@ -117,23 +117,23 @@ TEST(instance, lifecycle_follows_the_table) {
   auto state = [&] { return s.state.instances.find(id)->state; };
   EXPECT_TRUE(s.when_ok(stop_instance{"vm1"}).empty()) << "stopping a created instance changes nothing";
   s.when_ok(start_instance{"vm1"});
-  EXPECT_EQ(state(), "starting");
+  EXPECT_EQ(state(), instance_state::starting);
   EXPECT_EQ(s.when_refused(start_instance{"vm1"}).code(), errc::conflict);
   EXPECT_EQ(s.when_refused(remove_instance{"vm1"}).code(), errc::conflict);
   s.when_ok(mark_started{id, 4242, 77});
-  EXPECT_EQ(state(), "running");
+  EXPECT_EQ(state(), instance_state::running);
   EXPECT_EQ(s.state.instances.find(id)->pid, 4242);
   s.when_ok(stop_instance{"vm1", false, 60});
-  EXPECT_EQ(state(), "stopping");
+  EXPECT_EQ(state(), instance_state::stopping);
   auto stopped = s.when_ok(mark_exited{id, 0, 0, "powerdown", true});
   EXPECT_EQ(types(stopped), std::vector<std::string>{"instance.stopped"});
   EXPECT_EQ(stopped[0].payload["ended_by"], "powerdown");
-  EXPECT_EQ(state(), "stopped");
+  EXPECT_EQ(state(), instance_state::stopped);
   EXPECT_EQ(s.state.instances.find(id)->pid, 0);
   EXPECT_TRUE(s.when_ok(mark_exited{id, 0, 0, "", false}).empty()) << "a late exit report changes nothing";
   s.when_ok(start_instance{"vm1"});
   s.when_ok(mark_start_failed{id, "qemu: could not open disk"});
-  EXPECT_EQ(state(), "stopped");
+  EXPECT_EQ(state(), instance_state::stopped);
   EXPECT_EQ(s.state.instances.find(id)->message, "qemu: could not open disk");
   auto removed = s.when_ok(remove_instance{"vm1"});
   EXPECT_EQ(types(removed), std::vector<std::string>{"instance.removed"});
@@ -144,7 +144,7 @@ TEST(instance, lifecycle_follows_the_table) {
 TEST(instance, a_clean_guest_poweroff_is_a_stop_and_a_kill_is_a_crash) {
   auto s = with_default_networks();
   auto c = vm(s, "vm1");
-  c.restart.mode = "never";
+  c.restart.mode = restart_mode::never;
   s.when_ok(c);
   std::uint64_t id = s.state.instances.resolve("vm1")->id;
   s.when_ok(start_instance{"vm1"});
@@ -157,11 +157,11 @@ TEST(instance, a_clean_guest_poweroff_is_a_stop_and_a_kill_is_a_crash) {
   auto killed = s.when_ok(mark_exited{id, -1, 9, "", false});
   EXPECT_EQ(types(killed), std::vector<std::string>{"instance.crashed"});
   const auto* i = s.state.instances.find(id);
-  EXPECT_EQ(i->state, "crashed");
+  EXPECT_EQ(i->state, instance_state::crashed);
   EXPECT_EQ(i->last_exit, (std::pair{-1, 9}));
   EXPECT_NE(i->message.find("signal 9"), std::string::npos);
   s.when_ok(start_instance{"vm1"});
-  EXPECT_EQ(s.state.instances.find(id)->state, "starting") << "a crashed instance can be started again";
+  EXPECT_EQ(s.state.instances.find(id)->state, instance_state::starting) << "a crashed instance can be started again";
 }
 
 TEST(instance, phone_home_and_address_reports_are_shown) {

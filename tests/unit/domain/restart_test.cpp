@@ -33,20 +33,21 @@ TEST(restart_policy, backoff_doubles_within_the_window_up_to_its_cap) {
 
 TEST(restart_policy, the_mode_says_which_ends_restart) {
   restart_policy p;
-  p.mode = "never";
+  p.mode = restart_mode::never;
   EXPECT_EQ(decide_restart(p, {}, 0, true).what, restart_decision::kind::none);
-  p.mode = "on-failure";
+  p.mode = restart_mode::on_failure;
   EXPECT_EQ(decide_restart(p, {}, 0, true).what, restart_decision::kind::restart);
   EXPECT_EQ(decide_restart(p, {}, 0, false).what, restart_decision::kind::none);
-  p.mode = "always";
+  p.mode = restart_mode::always;
   EXPECT_EQ(decide_restart(p, {}, 0, false).what, restart_decision::kind::restart);
 }
 
 TEST(restart_policy, limits_are_validated) {
   restart_policy p;
   EXPECT_TRUE(validate(p).ok());
-  p.mode = "sometimes";
-  EXPECT_EQ(validate(p).error().code(), errc::invalid_argument);
+  EXPECT_EQ(parse_restart_mode("sometimes").error().code(), errc::invalid_argument);
+  EXPECT_EQ(parse_restart_mode("on-failure").value(), restart_mode::on_failure);
+  EXPECT_EQ(to_string(restart_mode::always), "always");
   p = {};
   p.window_s = 0;
   EXPECT_FALSE(validate(p).ok());
@@ -100,12 +101,12 @@ TEST(restart, a_kill_under_on_failure_is_a_crash_then_a_scheduled_restart_then_r
   EXPECT_EQ(crash[1].payload["delay_ms"], 0);
   EXPECT_EQ(crash[1].payload["attempt"], 1);
   EXPECT_EQ(crash[1].version, crash[0].version + 1);
-  EXPECT_EQ(v.i().state, "restarting");
+  EXPECT_EQ(v.i().state, instance_state::restarting);
   auto restarted = v.relaunched(200);
   ASSERT_EQ(types(restarted), std::vector<std::string>{"instance.restarted"});
   EXPECT_EQ(restarted[0].payload["pid"], 200);
   EXPECT_EQ(restarted[0].payload["attempt"], 1);
-  EXPECT_EQ(v.i().state, "running");
+  EXPECT_EQ(v.i().state, instance_state::running);
   EXPECT_EQ(v.i().pid, 200);
 }
 
@@ -126,13 +127,13 @@ TEST(restart, a_crash_loop_gives_up_after_the_limit_and_a_user_start_clears_fail
   auto last = v.killed_at(13 * second);
   ASSERT_EQ(types(last), (std::vector<std::string>{"instance.crashed", "instance.gave_up"}));
   EXPECT_EQ(last[1].payload["reason"], "qemu was killed by signal 9; gave up after 3 restarts within 60 s (the limit is 3)");
-  EXPECT_EQ(v.i().state, "failed");
+  EXPECT_EQ(v.i().state, instance_state::failed);
   EXPECT_NE(v.i().message.find("gave up"), std::string::npos);
   EXPECT_TRUE(v.s.when_ok(stop_instance{"vm1"}).empty()) << "stopping a failed instance changes nothing";
 
   v.s.when_ok(start_instance{"vm1"});
   v.s.when_ok(mark_started{v.id, 300, 3});
-  EXPECT_EQ(v.i().state, "running");
+  EXPECT_EQ(v.i().state, instance_state::running);
   auto again = v.killed_at(14 * second);
   EXPECT_EQ(types(again), (std::vector<std::string>{"instance.crashed", "instance.restart_scheduled"}))
       << "a user's start forgets the restart history";
@@ -155,7 +156,7 @@ TEST(restart, restarts_spread_wider_than_the_window_never_give_up) {
 TEST(restart, a_guest_poweroff_restarts_only_under_always) {
   for (const char* mode : {"never", "on-failure", "always"}) {
     restart_policy p;
-    p.mode = mode;
+    p.mode = parse_restart_mode(mode).value();
     running_vm v(p);
     mark_exited m;
     m.id = v.id;
@@ -203,7 +204,7 @@ TEST(restart, a_failed_relaunch_counts_against_the_limit) {
   v.s.when_ok(begin_restart{v.id, 2});
   auto given_up = v.s.when_ok(mark_start_failed{v.id, "qemu: cannot open disk", 3 * second});
   ASSERT_EQ(types(given_up), (std::vector<std::string>{"instance.start_failed", "instance.gave_up"}));
-  EXPECT_EQ(v.i().state, "failed");
+  EXPECT_EQ(v.i().state, instance_state::failed);
 }
 
 TEST(restart, a_user_start_that_fails_is_not_retried) {
@@ -218,20 +219,20 @@ TEST(restart, a_user_start_that_fails_is_not_retried) {
 TEST(restart, a_stop_cancels_a_scheduled_restart_and_its_timer_is_then_stale) {
   running_vm v(restart_policy{});
   v.killed_at(1 * second);
-  ASSERT_EQ(v.i().state, "restarting");
+  ASSERT_EQ(v.i().state, instance_state::restarting);
   EXPECT_EQ(v.i().restart_due_us, v.s.now_us + 1000 * 1000) << "due after the 1 s default backoff";
   auto cancelled = v.s.when_ok(stop_instance{"vm1"});
   EXPECT_EQ(types(cancelled), std::vector<std::string>{"instance.restart_cancelled"});
-  EXPECT_EQ(v.i().state, "stopped");
+  EXPECT_EQ(v.i().state, instance_state::stopped);
   EXPECT_TRUE(v.s.when_ok(begin_restart{v.id, 1}).empty()) << "the timer comes due after the stop";
-  EXPECT_EQ(v.i().state, "stopped");
+  EXPECT_EQ(v.i().state, instance_state::stopped);
 }
 
 TEST(restart, a_user_start_while_restarting_makes_the_timer_stale) {
   running_vm v(restart_policy{});
   v.killed_at(1 * second);
   v.s.when_ok(start_instance{"vm1"});
-  EXPECT_EQ(v.i().state, "starting");
+  EXPECT_EQ(v.i().state, instance_state::starting);
   EXPECT_TRUE(v.s.when_ok(begin_restart{v.id, 1}).empty());
   auto started = v.s.when_ok(mark_started{v.id, 500, 5});
   EXPECT_EQ(types(started), std::vector<std::string>{"instance.started"}) << "the user's start, not a restart";
@@ -241,7 +242,7 @@ TEST(restart, policy_and_autostart_are_recorded_and_modified) {
   scenario s = with_default_networks();
   auto c = vm(s, "vm1");
   c.autostart = true;
-  c.restart.mode = "always";
+  c.restart.mode = restart_mode::always;
   c.restart.max_restarts = 7;
   auto created = s.when_ok(c);
   EXPECT_EQ(created[0].payload["autostart"], true);
@@ -249,20 +250,20 @@ TEST(restart, policy_and_autostart_are_recorded_and_modified) {
   EXPECT_EQ(created[0].payload["restart_limit"], 7);
   const auto* i = s.state.instances.resolve("vm1");
   EXPECT_TRUE(i->autostart);
-  EXPECT_EQ(i->restart.mode, "always");
+  EXPECT_EQ(i->restart.mode, restart_mode::always);
   EXPECT_EQ(i->restart.max_restarts, 7u);
 
   modify_instance m{"vm1", {}, {4, 8192}};
-  m.changes.restart = "never";
+  m.changes.restart = restart_mode::never;
   m.changes.autostart = false;
   m.changes.restart_limit = 7;  // unchanged: not recorded
   auto modified = s.when_ok(m);
   ASSERT_EQ(modified.size(), 1u);
   EXPECT_EQ(modified[0].payload, (nlohmann::json{{"restart", "never"}, {"autostart", false}}));
-  EXPECT_EQ(s.state.instances.resolve("vm1")->restart.mode, "never");
+  EXPECT_EQ(s.state.instances.resolve("vm1")->restart.mode, restart_mode::never);
 
   modify_instance bad{"vm1", {}, {4, 8192}};
-  bad.changes.restart = "sometimes";
+  bad.changes.restart_window = 0;
   EXPECT_EQ(s.when_refused(bad).code(), errc::invalid_argument);
   auto c2 = vm(s, "vm2");
   c2.restart.backoff_ms = 10 * 3600 * 1000;
