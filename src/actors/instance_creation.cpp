@@ -70,7 +70,7 @@ result<domain::create_instance> initial_command(manager_actor* self, const insta
   c.ram_mb = req.ram_mb.value_or(s.default_ram_mb);
   c.disk_size = req.disk_size.value_or(s.default_disk_size);
   c.display = req.display.value_or("headless");
-  c.bootstrapper = req.bootstrapper.value_or("ci-disk");
+  c.bootstrapper = req.bootstrapper.value_or(domain::bootstrapper::ci_disk);
   c.static_ip4 = req.static_ip4;
   c.autostart = req.autostart;
   c.restart = req.restart;

@@ -31,9 +31,9 @@ result<vm_launch> launch_of(manager_actor* self, const domain::instance& i) {
   l.argv = std::move(*argv);
   l.qmp_socket = f.qmp_socket;
   l.log_file = f.log;
-  bool serves_guest = (i.bootstrapper == "ci" || i.bootstrapper == "ci-disk") && !vm::guest_service_url(*n, p).empty();
-  if (serves_guest) l.guest_socket = f.guest_socket;
-  if (i.bootstrapper == "ci") l.seed_dir = f.seed_dir;
+  const auto& b = domain::traits(i.bootstrapper);
+  if (b.cloud_init && !vm::guest_service_url(*n, p).empty()) l.guest_socket = f.guest_socket;
+  if (b.seed == domain::seed_kind::served) l.seed_dir = f.seed_dir;
   l.console_log = f.console_log;
   l.ssh_port = i.ssh_port;
   return l;

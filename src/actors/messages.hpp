@@ -55,7 +55,8 @@ struct instance_request {
   std::string name;
   std::optional<unsigned> vcpu;
   std::optional<std::uint64_t> ram_mb, disk_size;
-  std::optional<std::string> display, bootstrapper;
+  std::optional<std::string> display;
+  std::optional<domain::bootstrapper> bootstrapper;
   std::string network, image;
   std::vector<std::string> identities;
   std::string static_ip4;

@@ -134,7 +134,9 @@ void apply_fields(instance& i, const nlohmann::json& p) {
   take(p, "ram", i.ram_mb);
   take(p, "disk_size", i.disk_size);
   take(p, "display", i.display);
-  take(p, "bootstrapper", i.bootstrapper);
+  if (auto b = p.find("bootstrapper"); b != p.end() && b->is_string()) {
+    if (auto kind = parse_bootstrapper(b->get<std::string>()); kind.ok()) i.bootstrapper = *kind;
+  }
   take(p, "static_ip4", i.static_ip4);
   take(p, "mac", i.mac);
   take(p, "ssh_port", i.ssh_port);
@@ -192,38 +194,36 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
   if (auto v = check_image(c); !v.ok()) return v.error();
   auto display = normal_display(c.display);
   if (!display) return error::invalid_argument("display must be headless, vnc, gui or cocoa");
-  const auto& b = c.bootstrapper;
-  if (b != "ci" && b != "ci-disk" && b != "ignition" && b != "none") {
-    return error::invalid_argument("bootstrapper must be ci, ci-disk, ignition or none");
-  }
+  const auto& b = traits(c.bootstrapper);
+  const std::string b_name(b.name);
   const network* n = s.networks.resolve(c.network_ref);
   if (n == nullptr) return error::not_found("network '" + c.network_ref + "' does not exist");
-  if (b == "ci" && n->kind == network_kind::bridged) {
-    return error::invalid_argument("the ci bootstrapper needs a host-only or shared network (kaso serves the seed there)");
+  if (b.seed == seed_kind::served && n->kind == network_kind::bridged) {
+    return error::invalid_argument("the " + b_name + " bootstrapper needs a host-only or shared network (kaso serves the seed there)");
   }
   if (!c.static_ip4.empty()) {
     // Only cloud-init's network configuration carries the address into the guest (issue #16:
     // it was silently ignored for ignition and none).
-    if (b != "ci" && b != "ci-disk") {
-      return error::invalid_argument("a static IPv4 address needs the ci or ci-disk bootstrapper: with " + b +
+    if (!b.cloud_init) {
+      return error::invalid_argument("a static IPv4 address needs the ci or ci-disk bootstrapper: with " + b_name +
                                      " nothing would configure it in the guest");
     }
     if (auto v = check_static_ip(s, *n, c.static_ip4, c.id); !v.ok()) return v.error();
   }
-  if (c.user_data_kind == "ignition" && b != "ignition") {
+  if (c.user_data_kind == "ignition" && !b.ignition) {
     return error::invalid_argument("--ignition needs the ignition bootstrapper (-b ignition)");
   }
   if (!c.user_data_kind.empty() && c.user_data_kind != "ignition") {
     if (c.user_data_kind != "cloud-config" && c.user_data_kind != "script") {
       return error::invalid_argument("user-data must be a cloud-config, a script or an Ignition config");
     }
-    if (b != "ci" && b != "ci-disk") {
-      return error::invalid_argument("--cloud-init needs the ci or ci-disk bootstrapper: with " + b +
+    if (!b.cloud_init) {
+      return error::invalid_argument("--cloud-init needs the ci or ci-disk bootstrapper: with " + b_name +
                                      " no cloud-init would read it");
     }
   }
   if (auto v = check_unique_host_resources(s, c); !v.ok()) return v.error();
-  if (auto v = check_mounts(b, c.mounts); !v.ok()) return v.error();
+  if (auto v = check_mounts(c.bootstrapper, c.mounts); !v.ok()) return v.error();
   if (c.forwards.size() > max_port_forwards) {
     return error::invalid_argument("an instance takes at most " + std::to_string(max_port_forwards) + " port forwards");
   }
@@ -236,7 +236,7 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
                       {"image_id", c.image.id},  {"network_id", n->id},
                       {"identity_ids", c.identity_ids}, {"vcpu", c.vcpu},
                       {"ram", c.ram_mb},         {"disk_size", c.disk_size},
-                      {"display", *display},     {"bootstrapper", b},
+                      {"display", *display},     {"bootstrapper", b_name},
                       {"static_ip4", c.static_ip4}, {"mac", c.mac},
                       {"ssh_port", c.ssh_port}, {"autostart", c.autostart}};
   p.update(restart_fields(c.restart));
@@ -373,6 +373,15 @@ instance_files files_of(const std::string& dir) {
 }
 
 namespace {
+// The file the guest's configuration is in, when it is one file.
+std::string seed_path(bootstrapper b, const instance_files& f) {
+  switch (traits(b).seed) {
+    case seed_kind::disk: return f.seed_iso;
+    case seed_kind::fw_cfg: return f.ignition;
+    default: return "";
+  }
+}
+
 nlohmann::json mounts_json(const std::vector<guest_mount>& mounts) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& m : mounts) out.push_back(to_string(m));
@@ -408,7 +417,7 @@ nlohmann::json to_json(const instance& i) {
           {"ram", i.ram_mb},
           {"disk_size", i.disk_size},
           {"display", i.display},
-          {"bootstrapper", i.bootstrapper},
+          {"bootstrapper", to_string(i.bootstrapper)},
           {"static_ip4", i.static_ip4},
           {"mac", i.mac},
           {"ssh_port", i.ssh_port},
@@ -439,7 +448,7 @@ nlohmann::json to_json(const instance& i) {
                                             : nlohmann::json()},
           {"boot_stage", nullptr},
           {"os_disk_path", f.os_disk},
-          {"seed_path", i.bootstrapper == "ci-disk" ? f.seed_iso : (i.bootstrapper == "ignition" ? f.ignition : "")},
+          {"seed_path", seed_path(i.bootstrapper, f)},
           {"vm_script_path", f.vm_script},
           {"qmp_socket", f.qmp_socket},
           {"console_socket", f.console_socket},

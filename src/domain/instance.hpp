@@ -64,6 +64,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/bootstrapper.hpp"
 #include "domain/image.hpp"
 #include "domain/network.hpp"
 #include "domain/guest_mount.hpp"
@@ -105,7 +106,7 @@ struct instance {
   std::uint64_t ram_mb = 1024;
   std::uint64_t disk_size = 0;  // bytes
   std::string display = "headless";      // headless, vnc, gui
-  std::string bootstrapper = "ci-disk";  // ci, ci-disk, ignition, none
+  domain::bootstrapper bootstrapper = domain::bootstrapper::ci_disk;
   std::string static_ip4;
   std::string mac;
   std::uint16_t ssh_port = 0;  // 127.0.0.1 port forwarded to the guest's 22 (user networks); 0: none
@@ -174,7 +175,7 @@ struct create_instance {
   std::uint64_t ram_mb = 1024;
   std::uint64_t disk_size = 0;
   std::string display = "headless";
-  std::string bootstrapper = "ci-disk";
+  domain::bootstrapper bootstrapper = domain::bootstrapper::ci_disk;
   std::string static_ip4;
   std::string network_ref;
   std::vector<std::uint64_t> identity_ids;
@@ -304,7 +305,7 @@ result<std::vector<events::event>> decide(const machines& s, const add_mount& c)
 result<std::vector<events::event>> decide(const machines& s, const remove_mount& c);
 // The checks every set of mounts passes: the bootstrapper mounts them (cloud-init), at most
 // max_guest_mounts, one per guest directory.
-status check_mounts(const std::string& bootstrapper, const std::vector<guest_mount>& mounts);
+status check_mounts(domain::bootstrapper b, const std::vector<guest_mount>& mounts);
 
 // Network commands, decided against the instances too (see network.hpp).
 result<std::vector<events::event>> decide(const machines& s, const create_network& c);

@@ -5,11 +5,18 @@
 
 namespace kaso::domain {
 
-status check_mounts(const std::string& bootstrapper, const std::vector<guest_mount>& mounts) {
+result<bootstrapper> parse_bootstrapper(std::string_view name) {
+  for (const auto& t : bootstrapper_table) {
+    if (t.name == name) return t.kind;
+  }
+  return error::invalid_argument("bootstrapper must be ci, ci-disk, ignition or none");
+}
+
+status check_mounts(bootstrapper b, const std::vector<guest_mount>& mounts) {
   if (mounts.size() > max_guest_mounts) {
     return error::invalid_argument("an instance takes at most " + std::to_string(max_guest_mounts) + " mounts");
   }
-  if (!mounts.empty() && bootstrapper != "ci" && bootstrapper != "ci-disk") {
+  if (!mounts.empty() && !traits(b).cloud_init) {
     return error::invalid_argument("--mount needs the ci or ci-disk bootstrapper: cloud-init mounts the directories");
   }
   for (std::size_t k = 0; k < mounts.size(); ++k) {

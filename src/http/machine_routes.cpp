@@ -124,10 +124,15 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
                                  "mounts"});
   if (!body.ok()) return body.error();
   actors::instance_request r;
-  std::optional<std::string> name, network, image, static_ip4;
+  std::optional<std::string> name, network, image, static_ip4, bootstrapper;
   auto s = read_strings(*body, {{"name", &name}, {"network", &network}, {"image", &image}, {"static_ip4", &static_ip4},
-                                {"display", &r.display}, {"bootstrapper", &r.bootstrapper}});
+                                {"display", &r.display}, {"bootstrapper", &bootstrapper}});
   if (!s.ok()) return s.error();
+  if (bootstrapper) {
+    auto b = domain::parse_bootstrapper(*bootstrapper);
+    if (!b.ok()) return b.error();
+    r.bootstrapper = *b;
+  }
   if (!name) return error::invalid_argument("an instance needs a name");
   if (!network) return error::invalid_argument("an instance needs a network");
   if (!image) return error::invalid_argument("an instance needs an image");

@@ -10,7 +10,7 @@ bool on_user_network(const domain::network& n, const vm_platform& p) {
   return p.os == qemu::host_os::linux && n.kind != domain::network_kind::bridged;
 }
 
-bool talks_to_kaso(const domain::instance& i) { return i.bootstrapper == "ci" || i.bootstrapper == "ci-disk"; }
+bool talks_to_kaso(const domain::instance& i) { return domain::traits(i.bootstrapper).cloud_init; }
 
 qemu::display_kind display_of(const std::string& d) {
   if (d == "vnc") return qemu::display_kind::vnc;
@@ -39,7 +39,8 @@ result<qemu::machine_spec> machine_spec_for(const domain::instance& i, const dom
   s.vcpu = i.vcpu;
   s.ram_mb = static_cast<unsigned>(i.ram_mb);
   s.disks.push_back({f.os_disk, qemu::disk_format::qcow2, false});
-  if (i.bootstrapper == "ci-disk") s.disks.push_back({f.seed_iso, qemu::disk_format::raw, true});
+  const auto seed = domain::traits(i.bootstrapper).seed;
+  if (seed == domain::seed_kind::disk) s.disks.push_back({f.seed_iso, qemu::disk_format::raw, true});
   nic_request req;
   req.mac = i.mac;
   req.ssh_host_port = i.ssh_port;
@@ -58,11 +59,14 @@ result<qemu::machine_spec> machine_spec_for(const domain::instance& i, const dom
   s.firmware_code = p.firmware_code;
   s.firmware_vars = p.firmware_vars;
   // The instance is told apart in the guest by its serial; `ci` finds its seed from it.
-  if (i.bootstrapper == "ci") {
-    if (service.empty()) return error::invalid_argument("the ci bootstrapper needs a host-only or shared network");
+  if (seed == domain::seed_kind::served) {
+    if (service.empty()) {
+      return error::invalid_argument("the " + std::string(domain::to_string(i.bootstrapper)) +
+                                     " bootstrapper needs a host-only or shared network");
+    }
     s.smbios.push_back({1, {{"serial", "ds=nocloud-net;s=" + service + "/"}}});
   }
-  if (i.bootstrapper == "ignition") s.fw_cfg_files.push_back({"opt/com.coreos/config", f.ignition});
+  if (seed == domain::seed_kind::fw_cfg) s.fw_cfg_files.push_back({"opt/com.coreos/config", f.ignition});
   for (std::size_t k = 0; k < i.mounts.size(); ++k) {
     s.shared_dirs.push_back({i.mounts[k].host_path, domain::mount_tag(k), i.mounts[k].readonly});
   }

@@ -40,9 +40,11 @@ status create_overlay(const provision_request& r, const std::string& overlay) {
   return ok_status();
 }
 
+// The writers of the bootstrappers (domain/bootstrapper.hpp), by where the guest reads its seed.
 status write_bootstrap(const provision_request& r) {
   const auto& i = r.instance;
-  if (i.bootstrapper == "none") return ok_status();
+  const auto seed = domain::traits(i.bootstrapper).seed;
+  if (seed == domain::seed_kind::none) return ok_status();
   auto f = domain::files_of(i.path);
   auto config = guest_config_for(i, r.network, r.identities, guest_service_url(r.network, r.platform));
   if (!config.ok()) return config.error();
@@ -50,13 +52,13 @@ status write_bootstrap(const provision_request& r) {
     if (auto s = write_file(f.user_data, r.user_data, 0600); !s.ok()) return s;
     config->user_user_data = r.user_data;
   }
-  if (i.bootstrapper == "ignition") return write_file(f.ignition, bootstrap::ignition_config(*config), 0600);
+  if (seed == domain::seed_kind::fw_cfg) return write_file(f.ignition, bootstrap::ignition_config(*config), 0600);
   auto files = bootstrap::nocloud_files(*config);
   if (::mkdir(f.seed_dir.c_str(), 0700) != 0) return platform::posix_error(f.seed_dir, errno);
   for (const auto& file : files) {
     if (auto s = write_file(f.seed_dir + "/" + file.name, file.content, 0600); !s.ok()) return s;
   }
-  if (i.bootstrapper == "ci-disk") return bootstrap::write_seed_iso(f.seed_iso, files);
+  if (seed == domain::seed_kind::disk) return bootstrap::write_seed_iso(f.seed_iso, files);
   return ok_status();
 }
 

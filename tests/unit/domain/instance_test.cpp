@@ -58,9 +58,8 @@ TEST(instance, refused_before_anything_is_written) {
   c = vm(s, "nowhere");
   c.network_ref = "nope";
   EXPECT_EQ(s.when_refused(c).code(), errc::not_found);
-  c = vm(s, "strange");
-  c.bootstrapper = "cloudbase";
-  EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument);
+  EXPECT_EQ(parse_bootstrapper("cloudbase").error().code(), errc::invalid_argument);
+  EXPECT_EQ(parse_bootstrapper("ci-disk").value(), bootstrapper::ci_disk);
   c = vm(s, "blind");
   c.display = "sdl";
   EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument);
@@ -103,7 +102,7 @@ TEST(instance, static_address_rules) {
 TEST(instance, ci_needs_a_network_where_kaso_serves_the_seed) {
   auto s = with_default_networks();
   auto c = vm(s, "netboot");
-  c.bootstrapper = "ci";
+  c.bootstrapper = bootstrapper::ci;
   c.network_ref = "default_bridged_network";
   EXPECT_EQ(s.when_refused(c).code(), errc::invalid_argument);
   c.network_ref = "default_host_network";
@@ -202,14 +201,14 @@ TEST(instance, issue_16_a_static_address_needs_a_cloud_init_bootstrapper) {
   auto s = with_default_networks();
   for (const char* b : {"none", "ignition"}) {
     auto c = vm(s, std::string("v") + b);
-    c.bootstrapper = b;
+    c.bootstrapper = parse_bootstrapper(b).value();
     c.static_ip4 = "172.16.4.5";
     auto refused = s.when_refused(c);
     EXPECT_EQ(refused.code(), errc::invalid_argument) << b;
     EXPECT_NE(refused.message().find("needs the ci or ci-disk bootstrapper"), std::string::npos) << refused.message();
   }
   auto c = vm(s, "vci");
-  c.bootstrapper = "ci-disk";
+  c.bootstrapper = bootstrapper::ci_disk;
   c.static_ip4 = "172.16.4.5";
   s.when_ok(c);
 }
@@ -296,7 +295,7 @@ TEST(instance, issue_17_user_data_is_recorded_and_needs_a_cloud_init_bootstrappe
   c.user_data_bytes = 120;
   for (const char* b : {"none", "ignition"}) {
     auto other = c;
-    other.bootstrapper = b;
+    other.bootstrapper = parse_bootstrapper(b).value();
     auto refused = s.when_refused(other);
     EXPECT_NE(refused.message().find("--cloud-init needs the ci or ci-disk bootstrapper"), std::string::npos) << b;
   }
@@ -394,7 +393,7 @@ TEST(instance, issue_17_mounts_are_recorded_and_need_cloud_init) {
   auto c = vm(s, "vm1");
   c.mounts = {{"/srv/a", "/a", false}, {"/srv/b", "/b", true}};
   auto none = c;
-  none.bootstrapper = "none";
+  none.bootstrapper = bootstrapper::none;
   EXPECT_NE(s.when_refused(none).message().find("--mount needs the ci or ci-disk"), std::string::npos);
   auto twice = c;
   twice.mounts[1].guest_path = "/a";
@@ -443,10 +442,33 @@ TEST(instance, issue_17_mounts_change_after_create_and_keep_whose_rights_checked
   EXPECT_EQ(s.when_refused(add_mount{"vm1", {"/srv/b", "/one-too-many", false}}).code(), errc::invalid_argument);
 
   auto other = vm(s, "vm2");
-  other.bootstrapper = "none";
+  other.bootstrapper = bootstrapper::none;
   s.when_ok(other);
   EXPECT_NE(s.when_refused(add_mount{"vm2", {"/srv/b", "/b", false}}).message().find("--mount needs the ci or ci-disk"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace kaso::domain
+
+namespace kaso::domain {
+namespace {
+
+// Issue #18: a bootstrapper is one row: its name reads back, and what kaso asks of it (where the
+// seed is, whether cloud-init reads kaso's documents, whether it takes Ignition) is in that row.
+TEST(bootstrapper, issue_18_one_row_says_everything_about_a_bootstrapper) {
+  for (const auto& t : bootstrapper_table) {
+    EXPECT_EQ(parse_bootstrapper(t.name).value(), t.kind) << t.name;
+    EXPECT_EQ(&traits(t.kind), &t);
+    EXPECT_EQ(to_string(t.kind), t.name);
+  }
+  EXPECT_EQ(traits(bootstrapper::ci).seed, seed_kind::served);
+  EXPECT_EQ(traits(bootstrapper::ci_disk).seed, seed_kind::disk);
+  EXPECT_TRUE(traits(bootstrapper::ci_disk).cloud_init);
+  EXPECT_EQ(traits(bootstrapper::ignition).seed, seed_kind::fw_cfg);
+  EXPECT_TRUE(traits(bootstrapper::ignition).ignition);
+  EXPECT_FALSE(traits(bootstrapper::none).cloud_init);
+  EXPECT_FALSE(parse_bootstrapper("CI").ok()) << "names are exact";
 }
 
 }  // namespace

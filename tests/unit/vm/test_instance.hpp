@@ -28,7 +28,7 @@ inline domain::instance test_instance(const std::string& dir, const std::string&
   i.vcpu = 1;
   i.ram_mb = 64;
   i.disk_size = 128 << 20;
-  i.bootstrapper = bootstrapper;
+  i.bootstrapper = domain::parse_bootstrapper(bootstrapper).value();
   i.mac = "52:54:00:aa:bb:cc";
   i.ssh_port = 40022;
   return i;
