@@ -57,7 +57,7 @@ using then_fn = std::function<void(std::optional<caf::error>, std::uint64_t id)>
 // records instance.started (instance.restarted for an automatic restart) or start_failed.
 void launch(manager_actor* self, std::uint64_t id, vm_launch l, then_fn then) {
   self->state.stages.erase(id);
-  auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l);
+  auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l, self->state.settings.vm_host);
   self->state.vms[id] = vm;
   self->request(vm, l.timeout + std::chrono::seconds(10), start_atom_v)
       .then(
@@ -305,7 +305,7 @@ void reconcile(manager_actor* self) {
       vanished(launch.ok() ? "no pid recorded" : launch.error().message());
       continue;
     }
-    auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), *launch);
+    auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), *launch, self->state.settings.vm_host);
     self->state.vms[i.id] = vm;
     self->request(vm, std::chrono::seconds(30), adopt_atom_v, i.pid, i.start_time)
         .then([id = i.id, pid = i.pid](bool) { spdlog::info("instance {}: qemu pid {} re-adopted", id, pid); },

@@ -37,11 +37,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 
 #include <caf/fwd.hpp>
 
 #include "domain/instance.hpp"
 #include "domain/network.hpp"
+#include "vm/vm_host.hpp"
 #include "vm/vm_platform.hpp"
 
 namespace kaso::events {
@@ -59,6 +61,7 @@ struct instance_settings {
   unsigned default_vcpu = 1;
   std::uint64_t default_ram_mb = 1024;
   bool predefine_networks = true;  // false in tests that count events
+  std::shared_ptr<vm::vm_host> vm_host = vm::real_vm_host();  // runs qemu; a fake in actor tests
 };
 
 // REQUIRES: `store` outlives the actor. `supervisor` routes reserve/release/records/durable.

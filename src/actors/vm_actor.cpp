@@ -5,16 +5,15 @@
 #include "actors/messages.hpp"
 #include "guest/boot_watcher.hpp"
 #include "guest/guest_listener.hpp"
-#include "platform/exit_watcher.hpp"
-#include "qemu/vm_process.hpp"
+#include "vm/vm_host.hpp"
 
 namespace kaso::actors {
 namespace {
 
 struct vm_state {
+  std::shared_ptr<vm::vm_host> host;
+  std::unique_ptr<vm::machine> qemu;
   std::unique_ptr<guest::guest_listener> listener;
-  std::optional<qemu::qmp_client> qmp;
-  std::unique_ptr<platform::exit_watcher> watcher;
   std::unique_ptr<guest::boot_watcher> boot;
   static inline const char* name = "vm";
 };
@@ -23,7 +22,7 @@ using vm_actor_t = caf::stateful_actor<vm_state>;
 
 // Lets go of the guest's doors and watchers (qemu itself is not touched).
 void let_go(vm_state& st) {
-  if (st.watcher) st.watcher->stop();
+  if (st.qemu) st.qemu->let_go();
   st.boot.reset();
   st.listener.reset();
 }
@@ -31,15 +30,10 @@ void let_go(vm_state& st) {
 // How long the QMP socket is read, once qemu has ended, for the SHUTDOWN event that says why.
 constexpr auto shutdown_event_wait = std::chrono::milliseconds(200);
 
-// Watches `process`: its end reaches this actor (exited_atom with the status), which reports it.
-status watch(vm_actor_t* self, platform::process_handle&& process) {
+// Watches the machine: its end reaches this actor (exited_atom with the status), which reports it.
+status watch(vm_actor_t* self) {
   caf::actor me = caf::actor_cast<caf::actor>(self);
-  auto watcher = platform::exit_watcher::start(std::move(process), [me](platform::exit_status s) {
-    caf::anon_send(me, exited_atom_v, s.exited ? s.code : -1, s.signal);
-  });
-  if (!watcher.ok()) return watcher.error();
-  self->state.watcher = std::move(*watcher);
-  return ok_status();
+  return self->state.qemu->watch([me](int code, int signal) { caf::anon_send(me, exited_atom_v, code, signal); });
 }
 
 // qemu ended on its own: tells the manager how (the exit status, and the reason of qemu's last
@@ -47,13 +41,7 @@ status watch(vm_actor_t* self, platform::process_handle&& process) {
 void report_end(vm_actor_t* self, caf::actor manager, std::uint64_t id, int code, int signal) {
   auto& st = self->state;
   let_go(st);
-  std::string shutdown_reason;
-  if (st.qmp) {
-    auto event = st.qmp->wait_event("SHUTDOWN", shutdown_event_wait);
-    if (event.ok() && event->contains("data") && (*event)["data"].is_object()) {
-      shutdown_reason = (*event)["data"].value("reason", std::string());
-    }
-  }
+  std::string shutdown_reason = st.qemu ? st.qemu->shutdown_reason(shutdown_event_wait) : std::string();
   self->send(manager, exited_atom_v, id, code, signal, shutdown_reason);
   self->quit();
 }
@@ -102,25 +90,22 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor mana
     if (auto b = guest::bound_console_log(l.console_log); !b.ok()) spdlog::warn("{}", b.error().message());
   }
   auto console_offset = console_size(l);
-  qemu::launch_options o{l.argv, l.qmp_socket, l.log_file, l.timeout};
-  auto vm = qemu::launch(o);
+  auto vm = st.host->launch({l.argv, l.qmp_socket, l.log_file, l.timeout});
   if (!vm.ok()) {
     self->quit();
     return to_caf(vm.error());
   }
-  auto pid = vm->process.pid();
-  auto started = platform::process_start_time(pid);
+  st.qemu = std::move(*vm);
   st.listener = std::move(*listener);
   // Started once qemu runs: its first report (a period from now) reaches the manager after this
   // answer, so after instance.started is decided.
   st.boot = watch_boot(l, manager, console_offset);
-  st.qmp.emplace(std::move(vm->qmp));
-  if (auto w = watch(self, std::move(vm->process)); !w.ok()) {
-    (void)qemu::stop(vm->process, &*st.qmp, std::chrono::milliseconds(0), true);
+  if (auto w = watch(self); !w.ok()) {
+    (void)st.qemu->stop(std::chrono::milliseconds(0), true);
     self->quit();
     return to_caf(w.error());
   }
-  return {static_cast<std::int64_t>(pid), started.ok() ? *started : std::uint64_t{0}};
+  return {st.qemu->pid(), st.qemu->start_time()};
 }
 
 // A qemu started by an earlier server: the same process (pid and start time), watched again.
@@ -131,68 +116,48 @@ caf::result<bool> adopt(vm_actor_t* self, caf::actor manager, const vm_launch& l
     self->quit();
     return to_caf(e);
   };
-  // The pidfd first, then the checks: once they pass, the pidfd is known to hold that process.
-  auto process = platform::adopt(static_cast<pid_t>(pid));
-  if (!process.ok()) return fail(process.error());
-  if (auto ours = qemu::check_adoptable(static_cast<pid_t>(pid), start_time, l.qmp_socket); !ours.ok()) {
-    return fail(error::not_found("process " + std::to_string(pid) + " is no longer this instance's qemu: " +
-                                 ours.error().message()));
-  }
-  if (platform::poll_exit(*process)) {
-    return fail(error::not_found("process " + std::to_string(pid) + " ended while it was being recognised"));
-  }
-  auto qmp = qemu::qmp_client::connect(l.qmp_socket, std::chrono::seconds(5));
-  if (!qmp.ok()) return fail(qmp.error());
+  auto vm = st.host->adopt(pid, start_time, l.qmp_socket);
+  if (!vm.ok()) return fail(vm.error());
   auto listener = start_listener(l, manager);
   if (!listener.ok()) return fail(listener.error());
+  st.qemu = std::move(*vm);
   st.listener = std::move(*listener);
   st.boot = watch_boot(l, manager, console_size(l));
-  st.qmp.emplace(std::move(*qmp));
-  if (auto w = watch(self, std::move(*process)); !w.ok()) return fail(w.error());
+  if (auto w = watch(self); !w.ok()) return fail(w.error());
   return true;
 }
 
 caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful_ms, bool force) {
   auto& st = self->state;
-  if (!st.watcher) return to_caf(error::conflict("qemu is not running"));
-  st.watcher->stop();
-  bool ended_on_its_own = st.watcher->fired();
-  auto process = st.watcher->release();
-  st.watcher.reset();
+  if (!st.qemu) return to_caf(error::conflict("qemu is not running"));
   // The guest's door closes (and its socket goes) before the answer, so that whoever acts on the
   // answer (remove) finds no file of ours still changing in the instance directory.
   st.boot.reset();
   st.listener.reset();
   self->quit();
-  if (ended_on_its_own && process.ended()) {
-    const auto& s = *process.ended();
-    return {s.exited ? s.code : -1, s.signal, std::string("guest")};
-  }
-  auto out = qemu::stop(process, st.qmp ? &*st.qmp : nullptr, std::chrono::milliseconds(graceful_ms), force);
+  auto out = st.qemu->stop(std::chrono::milliseconds(graceful_ms), force);
   if (!out.ok()) return to_caf(out.error());
-  const auto& s = out->status;
-  return {s.exited ? s.code : -1, s.signal, std::string(qemu::to_string(out->ended_by))};
+  return {out->exit_code, out->signal, out->ended_by};
 }
 
 // hostfwd_add/hostfwd_remove through QMP's human-monitor-command (HMP's answer is text).
 caf::result<bool> change_forward(vm_actor_t* self, bool add, const std::string& rule) {
   auto& st = self->state;
-  if (!st.qmp || !st.watcher) return to_caf(error::conflict("qemu is not running"));
-  auto line = std::string(add ? "hostfwd_add " : "hostfwd_remove ") + rule;
-  auto out = st.qmp->execute("human-monitor-command", {{"command-line", line}});
-  if (!out.ok()) return to_caf(out.error());
+  if (!st.qemu) return to_caf(error::conflict("qemu is not running"));
+  auto said = st.qemu->human_monitor(std::string(add ? "hostfwd_add " : "hostfwd_remove ") + rule);
+  if (!said.ok()) return to_caf(said.error());
   // hostfwd_add prints nothing when it did it; hostfwd_remove says "... removed" or "... not found".
-  auto said = out->is_string() ? out->get<std::string>() : std::string();
-  bool done = add ? said.empty() : said.find(" removed") != std::string::npos;
+  bool done = add ? said->empty() : said->find(" removed") != std::string::npos;
   if (!done) {
-    auto why = said;
+    auto why = *said;
     while (!why.empty() && (why.back() == '\n' || why.back() == '\r')) why.pop_back();
     return to_caf(error::conflict("qemu: " + why));
   }
   return true;
 }
 
-caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch) {
+caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host) {
+  self->state.host = std::move(host);
   // A manager that fails is started again by the supervisor and adopts qemu anew: this actor then
   // lets go of it (qemu keeps running) and ends.
   self->monitor(manager);
@@ -211,8 +176,8 @@ caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch) {
 
 }  // namespace
 
-caf::actor spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch) {
-  return sys.spawn<caf::detached>(vm_actor, std::move(manager), std::move(launch));
+caf::actor spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host) {
+  return sys.spawn<caf::detached>(vm_actor, std::move(manager), std::move(launch), std::move(host));
 }
 
 }  // namespace kaso::actors

@@ -35,10 +35,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <caf/fwd.hpp>
+
+namespace kaso::vm {
+class vm_host;
+}
 
 namespace kaso::actors {
 
@@ -54,6 +59,7 @@ struct vm_launch {
   std::chrono::milliseconds timeout{30000};
 };
 
-caf::actor spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch);
+// `host` runs qemu (vm/vm_host.hpp: the real one, or a test's fake).
+caf::actor spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host);
 
 }  // namespace kaso::actors
