@@ -1,0 +1,260 @@
+// Issue #18: the instance lifecycle through the whole actor tree (supervisor, instance manager, VM
+// actor) against a fake host (fake_vm_host.hpp): no qemu, so each runs in milliseconds. A start
+// reaches running and a stop ends it (by powerdown, or by quit when ACPI is ignored); a qemu that
+// exits at once or never answers is a failed start; a crash is restarted by the policy; a guest's
+// poweroff is not; a server restart takes over the running qemu, and one that vanished meanwhile
+// is a crash; a failed instance manager is started again and takes over its qemu. What is checked
+// is what the log holds and what the fake host runs.
+//
+// The actors run on CAF's threaded scheduler (the event store writes on a thread of its own), so
+// the tests wait, bounded, for the log to say what they expect.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "../../integration/eventually.hpp"
+#include "actors/ask.hpp"
+#include "actors/image_manager.hpp"
+#include "actors/instance_manager.hpp"
+#include "actors/supervisor.hpp"
+#include "domain/rebuild.hpp"
+#include "fake_vm_host.hpp"
+
+namespace kaso::actors {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::eventually;
+using testing::fake_vm_host;
+
+// A server's actor tree on its own actor system; ended (the supervisor asked to shut down, then
+// the system awaited) when it goes out of scope, whatever the test did.
+struct server {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::actor sup;
+  server() = default;
+  server(const server&) = delete;
+  ~server() {
+    if (sup) caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  }
+};
+
+struct vm_lifecycle : ::testing::Test {
+  fs::path dir;
+  std::unique_ptr<events::event_store> store;
+  std::shared_ptr<fake_vm_host> host = std::make_shared<fake_vm_host>();
+  events::cause who{1000, 42, "unix"};
+
+  void SetUp() override {
+    char tmpl[] = "/tmp/kaso-vm-lifecycle-XXXXXX";
+    dir = mkdtemp(tmpl);
+    store = events::event_store::open(dir / "events", events::event_store::mode::read_write).value();
+    // The log a created instance leaves: the predefined networks, then vm1 (no bootstrapper: no
+    // guest listener), restarted on failure with a 1 ms backoff.
+    domain::machines m;
+    auto networks = domain::decide(m, domain::ensure_predefined_networks{}).value();
+    for (const auto& e : networks) domain::evolve(m, e);
+    domain::create_instance c;
+    c.id = 1;
+    c.name = "vm1";
+    c.path = (dir / "instances" / "vm1").string();
+    c.vcpu = 1;
+    c.ram_mb = 64;
+    c.disk_size = 128 << 20;
+    c.network_ref = "default_host_network";
+    c.bootstrapper = domain::bootstrapper::none;
+    c.mac = "52:54:00:00:00:11";
+    c.ssh_port = 0;
+    c.image = {1, "blank", "/var/kaso/images/1.qcow2", "qcow2", 64 << 20, {1, 64, 64}};
+    c.host = {2, 4096};
+    c.restart = {domain::restart_mode::on_failure, 3, 60, 1, 1};
+    auto created = domain::decide(m, c).value();
+    networks.insert(networks.end(), created.begin(), created.end());
+    ASSERT_TRUE(store->append(std::move(networks)).ok());
+    fs::create_directories(c.path);
+  }
+  void TearDown() override {
+    store.reset();
+    fs::remove_all(dir);
+  }
+
+  void spawn(server& srv) { srv.sup = spawn(srv.sys); }
+  caf::actor spawn(caf::actor_system& sys) {
+    instance_settings s;
+    s.instances_dir = dir / "instances";
+    s.predefine_networks = false;
+    s.host = {2, 4096};
+    s.vm_host = host;
+    return spawn_supervisor(sys, *store, image_settings{dir / "images", {}, images::cpu_arch::x86_64}, std::move(s),
+                            domain::rebuild(*store).value());
+  }
+
+  // The types of vm1's events after its instance.created.
+  std::vector<std::string> story() const {
+    std::vector<std::string> out;
+    store->read(1, [&](const events::event& e) {
+      if (e.kind == "instance" && e.type != "instance.created") out.push_back(e.type);
+      return true;
+    });
+    return out;
+  }
+  events::event last_of(const std::string& type) const {
+    events::event found;
+    store->read(1, [&](const events::event& e) {
+      if (e.type == type) found = e;
+      return true;
+    });
+    return found;
+  }
+  bool story_is(const std::vector<std::string>& expected) const {
+    return eventually([&] { return story() == expected; }, std::chrono::seconds(10));
+  }
+  static nlohmann::json json_of(const result<json_text>& r) { return r.ok() ? nlohmann::json::parse(*r.value()) : nullptr; }
+  result<json_text> start(caf::actor_system& sys, const caf::actor& sup) {
+    return ask<json_text>(sys, sup, start_atom_v, std::string("vm1"), who);
+  }
+  result<json_text> stop(caf::actor_system& sys, const caf::actor& sup, bool force = false) {
+    return ask<json_text>(sys, sup, stop_request{"vm1", force, 5}, who);
+  }
+  nlohmann::json get(caf::actor_system& sys, const caf::actor& sup) {
+    return json_of(ask<json_text>(sys, sup, get_atom_v, std::string("instances"), std::string("vm1")));
+  }
+};
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += s + " ";
+  return out;
+}
+
+TEST_F(vm_lifecycle, issue_18_a_start_runs_qemu_and_a_stop_ends_it_by_powerdown) {
+  server srv;
+  spawn(srv);
+  auto& sys = srv.sys;
+  auto& sup = srv.sup;
+  auto started = json_of(start(sys, sup));
+  EXPECT_EQ(started["state"], "running") << started.dump();
+  EXPECT_EQ(started["pid"], fake_vm_host::first_pid);
+  EXPECT_EQ(host->running(), std::vector<std::int64_t>{fake_vm_host::first_pid});
+  EXPECT_EQ(host->last_argv().at(0), "qemu-system-x86_64") << "the argv of build_argv";
+  auto stopped = json_of(stop(sys, sup));
+  EXPECT_EQ(stopped["state"], "stopped");
+  EXPECT_TRUE(host->running().empty());
+  EXPECT_EQ(story(), (std::vector<std::string>{"instance.starting", "instance.started", "instance.stopping",
+                                               "instance.stopped"}));
+  EXPECT_EQ(last_of("instance.stopped").payload["ended_by"], "powerdown");
+  EXPECT_EQ(last_of("instance.starting").caused_by, who);
+}
+
+TEST_F(vm_lifecycle, issue_18_a_qemu_that_ignores_acpi_is_ended_by_quit) {
+  host->follow({fake_vm_host::start::runs, false});
+  server srv;
+  spawn(srv);
+  auto& sys = srv.sys;
+  auto& sup = srv.sup;
+  ASSERT_TRUE(start(sys, sup).ok());
+  ASSERT_TRUE(stop(sys, sup).ok());
+  EXPECT_EQ(last_of("instance.stopped").payload["ended_by"], "quit");
+}
+
+TEST_F(vm_lifecycle, issue_18_a_qemu_that_exits_at_once_or_never_answers_is_a_failed_start) {
+  server srv;
+  spawn(srv);
+  auto& sys = srv.sys;
+  auto& sup = srv.sup;
+  host->follow({fake_vm_host::start::exits_at_once});
+  auto failed = start(sys, sup);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code(), errc::unavailable);
+  EXPECT_NE(failed.error().message().find("cannot open disk"), std::string::npos) << failed.error().message();
+  host->follow({fake_vm_host::start::never_answers});
+  failed = start(sys, sup);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code(), errc::timeout);
+  EXPECT_EQ(get(sys, sup)["state"], "stopped");
+  EXPECT_TRUE(host->running().empty());
+  EXPECT_EQ(story(), (std::vector<std::string>{"instance.starting", "instance.start_failed", "instance.starting",
+                                               "instance.start_failed"}))
+      << "a user's start that fails is not restarted";
+}
+
+TEST_F(vm_lifecycle, issue_18_a_crash_is_restarted_by_the_policy_and_a_guest_poweroff_is_not) {
+  server srv;
+  spawn(srv);
+  auto& sys = srv.sys;
+  auto& sup = srv.sup;
+  ASSERT_TRUE(start(sys, sup).ok());
+  ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGKILL));
+  ASSERT_TRUE(story_is({"instance.starting", "instance.started", "instance.crashed", "instance.restart_scheduled",
+                        "instance.starting", "instance.restarted"}))
+      << joined(story());
+  EXPECT_EQ(last_of("instance.crashed").payload["signal"], SIGKILL);
+  EXPECT_EQ(host->running(), std::vector<std::int64_t>{fake_vm_host::first_pid + 1});
+  EXPECT_TRUE(eventually([&] { return get(sys, sup)["pid"] == fake_vm_host::first_pid + 1; }));
+
+  ASSERT_TRUE(host->power_off(fake_vm_host::first_pid + 1));
+  ASSERT_TRUE(eventually([&] { return story().back() == "instance.stopped"; }, std::chrono::seconds(10))) << joined(story());
+  EXPECT_EQ(last_of("instance.stopped").payload["ended_by"], "guest");
+  EXPECT_EQ(get(sys, sup)["state"], "stopped") << "on-failure does not restart a guest's own poweroff";
+  EXPECT_EQ(host->launches(), 2u);
+}
+
+TEST_F(vm_lifecycle, issue_18_a_server_restart_takes_over_the_running_qemu) {
+  {
+    server srv;
+    spawn(srv);
+    ASSERT_TRUE(start(srv.sys, srv.sup).ok());
+  }
+  ASSERT_EQ(host->running(), std::vector<std::int64_t>{fake_vm_host::first_pid}) << "qemu outlives the server";
+  server srv;
+  spawn(srv);
+  auto& sys = srv.sys;
+  auto& sup = srv.sup;
+  ASSERT_TRUE(eventually([&] { return host->adoptions() == 1; }, std::chrono::seconds(10)));
+  EXPECT_EQ(get(sys, sup)["state"], "running");
+  EXPECT_EQ(host->launches(), 1u);
+  // The taken-over qemu is watched: its crash is heard and restarted.
+  ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGSEGV));
+  ASSERT_TRUE(story_is({"instance.starting", "instance.started", "instance.crashed", "instance.restart_scheduled",
+                        "instance.starting", "instance.restarted"}))
+      << joined(story());
+}
+
+TEST_F(vm_lifecycle, issue_18_a_qemu_that_vanished_while_the_server_was_down_is_a_crash) {
+  {
+    server srv;
+    spawn(srv);
+    ASSERT_TRUE(start(srv.sys, srv.sup).ok());
+  }
+  ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGKILL));  // nobody watches: the server is down
+  server srv;
+  spawn(srv);
+  auto& sys = srv.sys;
+  auto& sup = srv.sup;
+  ASSERT_TRUE(story_is({"instance.starting", "instance.started", "instance.crashed", "instance.restart_scheduled",
+                        "instance.starting", "instance.restarted"}))
+      << joined(story());
+  EXPECT_NE(last_of("instance.crashed").payload.value("reason", "").find("vanished while the server was down"),
+            std::string::npos)
+      << last_of("instance.crashed").payload.dump();
+  EXPECT_EQ(host->adoptions(), 0u);
+}
+
+TEST_F(vm_lifecycle, issue_18_a_failed_instance_manager_is_started_again_and_takes_over_its_qemu) {
+  server srv;
+  spawn(srv);
+  auto& sys = srv.sys;
+  auto& sup = srv.sup;
+  ASSERT_TRUE(start(sys, sup).ok());
+  caf::anon_send(sup, fail_atom_v, std::string("instances"));
+  ASSERT_TRUE(eventually([&] { return host->adoptions() == 1; }, std::chrono::seconds(10)));
+  EXPECT_EQ(host->running(), std::vector<std::int64_t>{fake_vm_host::first_pid}) << "qemu kept running";
+  auto stopped = json_of(stop(sys, sup));
+  EXPECT_EQ(stopped["state"], "stopped") << "the new manager's VM actor stops it";
+  EXPECT_TRUE(host->running().empty());
+}
+
+}  // namespace
+}  // namespace kaso::actors
