@@ -1,5 +1,7 @@
 #include "actors/instance_manager.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "actors/instance_manager_state.hpp"
@@ -58,6 +60,7 @@ using then_fn = std::function<void(std::optional<caf::error>, std::uint64_t id)>
 void launch(manager_actor* self, std::uint64_t id, vm_launch l, then_fn then) {
   self->state.stages.erase(id);
   auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l, self->state.settings.vm_host);
+  self->monitor(vm);
   self->state.vms[id] = vm;
   self->request(vm, l.timeout + std::chrono::seconds(10), start_atom_v)
       .then(
@@ -277,6 +280,44 @@ void record_report(manager_actor* self, const Command& cmd) {
   });
 }
 
+// The qemu of the active instance `i`, started earlier (by an earlier server, or under another VM
+// actor), is watched again by a new VM actor: the same process (pid and start time). One that is
+// gone is an end nobody asked for (`detail` says how it was noticed), under the restart policy.
+void take_over(manager_actor* self, const domain::instance& i, const std::string& detail) {
+  auto launch = launch_of(self, i);
+  auto vanished = [self, id = i.id, detail](const std::string& why) {
+    spdlog::warn("instance {}: its qemu is gone ({})", id, why);
+    on_exited(self, id, -1, 0, "", detail);
+  };
+  if (!launch.ok() || i.pid <= 0) {
+    vanished(launch.ok() ? "no pid recorded" : launch.error().message());
+    return;
+  }
+  auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), *launch, self->state.settings.vm_host);
+  self->monitor(vm);
+  self->state.vms[i.id] = vm;
+  self->request(vm, std::chrono::seconds(30), adopt_atom_v, i.pid, i.start_time)
+      .then([id = i.id, pid = i.pid](bool) { spdlog::info("instance {}: qemu pid {} re-adopted", id, pid); },
+            [vanished](const caf::error& e) { vanished(from_caf(e).message()); });
+}
+
+// A VM actor ended while this manager still counted on it (it failed: its handlers, not qemu):
+// the qemu it watched is taken over by a new one, or is an end under the restart policy if it is
+// gone. A VM actor that ends as asked (stop, qemu's end, a failed start) was forgotten before.
+void on_vm_down(manager_actor* self, const caf::down_msg& down) {
+  auto& vms = self->state.vms;
+  auto it = std::find_if(vms.begin(), vms.end(), [&](const auto& v) { return v.second.address() == down.source; });
+  if (it == vms.end()) return;
+  auto id = it->first;
+  vms.erase(it);
+  spdlog::warn("instance {}: its VM actor failed ({}); watching its qemu again", id, caf::to_string(down.reason));
+  const auto* i = self->state.pipeline->tentative().instances.find(id);
+  // (Starting and stopping: the start's or the stop's own answer from the VM actor says so.)
+  if (i != nullptr && i->state == domain::instance_state::running) {
+    take_over(self, *i, "no longer watched: its VM actor failed");
+  }
+}
+
 // At start: every instance the log says is running was started by an earlier server (or by this
 // manager before it failed). Its qemu kept running (own session) and is watched again; one that
 // vanished meanwhile is a failure under its restart policy. A restart that was due is scheduled
@@ -296,20 +337,7 @@ void reconcile(manager_actor* self) {
       continue;
     }
     if (!domain::active(i.state)) continue;
-    auto launch = launch_of(self, i);
-    auto vanished = [self, id = i.id](const std::string& why) {
-      spdlog::warn("instance {}: its qemu is gone ({})", id, why);
-      on_exited(self, id, -1, 0, "", "vanished while the server was down");
-    };
-    if (!launch.ok() || i.pid <= 0) {
-      vanished(launch.ok() ? "no pid recorded" : launch.error().message());
-      continue;
-    }
-    auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), *launch, self->state.settings.vm_host);
-    self->state.vms[i.id] = vm;
-    self->request(vm, std::chrono::seconds(30), adopt_atom_v, i.pid, i.start_time)
-        .then([id = i.id, pid = i.pid](bool) { spdlog::info("instance {}: qemu pid {} re-adopted", id, pid); },
-              [vanished](const caf::error& e) { vanished(from_caf(e).message()); });
+    take_over(self, i, "vanished while the server was down");
   }
 }
 
@@ -346,6 +374,7 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
     auto predefined = domain::decide(pipeline.tentative(), domain::ensure_predefined_networks{st.settings.network_defaults});
     if (predefined.ok() && !predefined->empty()) pipeline.append_own(self, std::move(*predefined));
   }
+  self->set_down_handler([self](caf::down_msg& down) { on_vm_down(self, down); });
   reconcile(self);
   auto net_reply = [self](std::uint64_t id) { return [self, id](const std::vector<events::event>&) { return network_view(self, id); }; };
   return {

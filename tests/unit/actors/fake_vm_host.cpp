@@ -1,5 +1,7 @@
 #include "fake_vm_host.hpp"
 
+#include <stdexcept>
+
 namespace kaso::testing {
 namespace {
 
@@ -36,6 +38,7 @@ class fake_machine final : public vm::machine {
   result<std::string> human_monitor(const std::string& line) override {
     std::lock_guard lock(*mu_);
     if (!p_->alive) return error::conflict("qemu is not running");
+    if (p_->monitor_throws) throw std::runtime_error("the fake monitor throws");
     return line.rfind("hostfwd_remove", 0) == 0 ? std::string("host forwarding rule removed\r\n") : std::string();
   }
 
@@ -63,6 +66,7 @@ result<std::unique_ptr<vm::machine>> fake_vm_host::launch(const vm::machine_laun
   p->pid = next_pid_++;
   p->start_time = static_cast<std::uint64_t>(p->pid) * 7;
   p->obeys_acpi = script_.obeys_acpi;
+  p->monitor_throws = script_.monitor_throws;
   processes_[p->pid] = p;
   return std::unique_ptr<vm::machine>(new fake_machine(p, mu_));
 }

@@ -26,6 +26,7 @@ class fake_vm_host final : public vm::vm_host {
   struct script {
     start at_start = start::runs;
     bool obeys_acpi = true;  // a graceful stop ends it by powerdown; otherwise only quit does
+    bool monitor_throws = false;  // a monitor command throws (the VM actor asking it fails)
   };
   static constexpr std::int64_t first_pid = 100'000'000;
 
@@ -53,6 +54,7 @@ class fake_vm_host final : public vm::vm_host {
     std::uint64_t start_time = 0;
     bool alive = true;
     bool obeys_acpi = true;
+    bool monitor_throws = false;
     std::string shutdown_reason;
     std::function<void(int, int)> on_exit;  // set while watched
   };

@@ -46,6 +46,8 @@ struct vm_lifecycle : ::testing::Test {
   std::unique_ptr<events::event_store> store;
   std::shared_ptr<fake_vm_host> host = std::make_shared<fake_vm_host>();
   events::cause who{1000, 42, "unix"};
+  // vm1's SSH forward (nothing listens there: the boot watcher never hears sshd).
+  std::uint16_t ssh_port = 0;
 
   void SetUp() override {
     char tmpl[] = "/tmp/kaso-vm-lifecycle-XXXXXX";
@@ -66,7 +68,7 @@ struct vm_lifecycle : ::testing::Test {
     c.network_ref = "default_host_network";
     c.bootstrapper = domain::bootstrapper::none;
     c.mac = "52:54:00:00:00:11";
-    c.ssh_port = 0;
+    c.ssh_port = ssh_port;
     c.image = {1, "blank", "/var/kaso/images/1.qcow2", "qcow2", 64 << 20, {1, 64, 64}};
     c.host = {2, 4096};
     c.restart = {domain::restart_mode::on_failure, 3, 60, 1, 1};
@@ -254,6 +256,32 @@ TEST_F(vm_lifecycle, issue_18_a_failed_instance_manager_is_started_again_and_tak
   auto stopped = json_of(stop(sys, sup));
   EXPECT_EQ(stopped["state"], "stopped") << "the new manager's VM actor stops it";
   EXPECT_TRUE(host->running().empty());
+}
+
+// A VM actor that fails (here: qemu's monitor throws in a port forward's handler) leaves its qemu
+// running unwatched; the manager, which monitors it, has a new VM actor take the qemu over, so a
+// later crash is still heard and restarted.
+struct vm_lifecycle_with_ssh : vm_lifecycle {
+  void SetUp() override {
+    ssh_port = 40999;
+    vm_lifecycle::SetUp();
+  }
+};
+
+TEST_F(vm_lifecycle_with_ssh, issue_18_a_failed_vm_actor_is_replaced_and_its_qemu_watched_again) {
+  host->follow({fake_vm_host::start::runs, true, true});
+  server srv;
+  spawn(srv);
+  ASSERT_TRUE(start(srv.sys, srv.sup).ok());
+  auto forward = ask<json_text>(srv.sys, srv.sup, domain::add_forward{"vm1", {"tcp", "127.0.0.1", 41000, 80}}, who);
+  EXPECT_FALSE(forward.ok()) << "the VM actor failed on it";
+  ASSERT_TRUE(eventually([&] { return host->adoptions() == 1; }, std::chrono::seconds(10)))
+      << "the manager had its qemu taken over";
+  EXPECT_EQ(host->running(), std::vector<std::int64_t>{fake_vm_host::first_pid});
+  ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGKILL));
+  ASSERT_TRUE(story_is({"instance.starting", "instance.started", "instance.crashed", "instance.restart_scheduled",
+                        "instance.starting", "instance.restarted"}))
+      << joined(story());
 }
 
 }  // namespace
