@@ -224,7 +224,7 @@ caf::result<json_text> change_forward(manager_actor* self, Command c, const even
   auto rule = hostfwd_rule(*i, c.forward, add);
   auto undo = add ? hostfwd_rule(*i, c.forward, false) : std::string();
   auto promise = self->make_response_promise<json_text>();
-  caf::actor qemu = vm->second;
+  auto qemu = vm->second;
   self->request(qemu, request_timeout, forward_atom_v, add, rule)
       .then(
           [self, c, who, id, promise, qemu, undo](bool) mutable {

@@ -10,6 +10,7 @@
 #include "actors/command_pipeline.hpp"
 #include "actors/instance_manager.hpp"
 #include "actors/messages.hpp"
+#include "actors/vm_actor.hpp"
 
 namespace kaso::actors::instances {
 
@@ -28,7 +29,7 @@ struct instance_manager_state {
   caf::actor supervisor;
   std::optional<pipeline_t> pipeline;
   std::map<std::uint64_t, pending_create> creating;
-  std::map<std::uint64_t, caf::actor> vms;  // the VM actor of every instance whose qemu we run
+  std::map<std::uint64_t, vm_actor_handle> vms;  // the VM actor of every instance whose qemu we run
   std::map<std::uint64_t, std::string> stages;  // how far each running boot has come (transient)
   static inline const char* name = "instance-manager";
 };

@@ -18,7 +18,8 @@ struct vm_state {
   static inline const char* name = "vm";
 };
 
-using vm_actor_t = caf::stateful_actor<vm_state>;
+using vm_actor_t = vm_actor_handle::stateful_pointer<vm_state>;
+using vm_behavior = vm_actor_handle::behavior_type;
 
 // Lets go of the guest's doors and watchers (qemu itself is not touched).
 void let_go(vm_state& st) {
@@ -31,18 +32,18 @@ void let_go(vm_state& st) {
 constexpr auto shutdown_event_wait = std::chrono::milliseconds(200);
 
 // Watches the machine: its end reaches this actor (exited_atom with the status), which reports it.
-status watch(vm_actor_t* self) {
+status watch(vm_actor_t self) {
   caf::actor me = caf::actor_cast<caf::actor>(self);
   return self->state.qemu->watch([me](int code, int signal) { caf::anon_send(me, exited_atom_v, code, signal); });
 }
 
 // qemu ended on its own: tells the manager how (the exit status, and the reason of qemu's last
 // SHUTDOWN event, still readable on the closed QMP socket), then ends.
-void report_end(vm_actor_t* self, caf::actor manager, std::uint64_t id, int code, int signal) {
+void report_end(vm_actor_t self, caf::actor manager, std::uint64_t id, int code, int signal) {
   auto& st = self->state;
   let_go(st);
   std::string shutdown_reason = st.qemu ? st.qemu->shutdown_reason(shutdown_event_wait) : std::string();
-  self->send(manager, exited_atom_v, id, code, signal, shutdown_reason);
+  caf::anon_send(manager, exited_atom_v, id, code, signal, shutdown_reason);
   self->quit();
 }
 
@@ -79,7 +80,7 @@ result<std::unique_ptr<guest::guest_listener>> start_listener(const vm_launch& l
   return guest::guest_listener::start(l.guest_socket, l.seed_dir, std::move(cb));
 }
 
-caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor manager, const vm_launch& l) {
+caf::result<std::int64_t, std::uint64_t> start(vm_actor_t self, caf::actor manager, const vm_launch& l) {
   auto& st = self->state;
   auto listener = start_listener(l, manager);
   if (!listener.ok()) {
@@ -109,7 +110,7 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t* self, caf::actor mana
 }
 
 // A qemu started by an earlier server: the same process (pid and start time), watched again.
-caf::result<bool> adopt(vm_actor_t* self, caf::actor manager, const vm_launch& l, std::int64_t pid,
+caf::result<bool> adopt(vm_actor_t self, caf::actor manager, const vm_launch& l, std::int64_t pid,
                         std::uint64_t start_time) {
   auto& st = self->state;
   auto fail = [self](const error& e) {
@@ -127,7 +128,7 @@ caf::result<bool> adopt(vm_actor_t* self, caf::actor manager, const vm_launch& l
   return true;
 }
 
-caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful_ms, bool force) {
+caf::result<int, int, std::string> stop(vm_actor_t self, std::uint32_t graceful_ms, bool force) {
   auto& st = self->state;
   if (!st.qemu) return to_caf(error::conflict("qemu is not running"));
   // The guest's door closes (and its socket goes) before the answer, so that whoever acts on the
@@ -141,7 +142,7 @@ caf::result<int, int, std::string> stop(vm_actor_t* self, std::uint32_t graceful
 }
 
 // hostfwd_add/hostfwd_remove through QMP's human-monitor-command (HMP's answer is text).
-caf::result<bool> change_forward(vm_actor_t* self, bool add, const std::string& rule) {
+caf::result<bool> change_forward(vm_actor_t self, bool add, const std::string& rule) {
   auto& st = self->state;
   if (!st.qemu) return to_caf(error::conflict("qemu is not running"));
   auto said = st.qemu->human_monitor(std::string(add ? "hostfwd_add " : "hostfwd_remove ") + rule);
@@ -156,7 +157,39 @@ caf::result<bool> change_forward(vm_actor_t* self, bool add, const std::string& 
   return true;
 }
 
-caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host) {
+caf::error not_now(const char* what) { return to_caf(error::conflict(what)); }
+
+// qemu runs: it can be stopped, given forwards, and its end is reported.
+vm_behavior running(vm_actor_t self, caf::actor manager, vm_launch launch) {
+  return {
+      [](start_atom) -> caf::result<std::int64_t, std::uint64_t> { return not_now("qemu runs already"); },
+      [](adopt_atom, std::int64_t, std::uint64_t) -> caf::result<bool> { return not_now("qemu runs already"); },
+      [=](stop_atom, std::uint32_t graceful_ms, bool force) { return stop(self, graceful_ms, force); },
+      [=](forward_atom, bool add, const std::string& rule) { return change_forward(self, add, rule); },
+      [=](exited_atom, int code, int signal) { report_end(self, manager, launch.instance_id, code, signal); },
+  };
+}
+
+// No qemu yet: only a start or an adoption, after which the actor runs (or, failing, ends).
+vm_behavior waiting(vm_actor_t self, caf::actor manager, vm_launch launch) {
+  return {
+      [=](start_atom) {
+        auto r = start(self, manager, launch);
+        if (self->state.qemu) self->become(running(self, manager, launch));
+        return r;
+      },
+      [=](adopt_atom, std::int64_t pid, std::uint64_t start_time) {
+        auto r = adopt(self, manager, launch, pid, start_time);
+        if (self->state.qemu) self->become(running(self, manager, launch));
+        return r;
+      },
+      [](stop_atom, std::uint32_t, bool) -> caf::result<int, int, std::string> { return not_now("qemu is not running"); },
+      [](forward_atom, bool, const std::string&) -> caf::result<bool> { return not_now("qemu is not running"); },
+      [](exited_atom, int, int) {},
+  };
+}
+
+vm_behavior vm_actor(vm_actor_t self, caf::actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host) {
   self->state.host = std::move(host);
   // A manager that fails is started again by the supervisor and adopts qemu anew: this actor then
   // lets go of it (qemu keeps running) and ends.
@@ -165,18 +198,13 @@ caf::behavior vm_actor(vm_actor_t* self, caf::actor manager, vm_launch launch, s
     let_go(self->state);
     self->quit();
   });
-  return {
-      [=](start_atom) { return start(self, manager, launch); },
-      [=](adopt_atom, std::int64_t pid, std::uint64_t start_time) { return adopt(self, manager, launch, pid, start_time); },
-      [=](stop_atom, std::uint32_t graceful_ms, bool force) { return stop(self, graceful_ms, force); },
-      [=](exited_atom, int code, int signal) { report_end(self, manager, launch.instance_id, code, signal); },
-      [=](forward_atom, bool add, const std::string& rule) { return change_forward(self, add, rule); },
-  };
+  return waiting(self, std::move(manager), std::move(launch));
 }
 
 }  // namespace
 
-caf::actor spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host) {
+vm_actor_handle spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch,
+                               std::shared_ptr<vm::vm_host> host) {
   return sys.spawn<caf::detached>(vm_actor, std::move(manager), std::move(launch), std::move(host));
 }
 

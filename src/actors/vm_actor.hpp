@@ -3,7 +3,9 @@
 // from the host (console log, SSH banner). One per running instance, spawned by the
 // instance manager, detached (it blocks in qemu's start and stop), and gone when qemu is.
 //
-// Protocol:
+// Protocol (vm_actor_handle; one state machine: `waiting` until qemu runs, then `running`, then
+// the actor ends; a message that is not valid in the current state is refused with conflict):
+//   waiting:
 //   (start_atom) -> (int64 pid, uint64 start_time)  starts the guest listener (if any), then qemu,
 //                                                   and answers once QMP says "running"; on error
 //                                                   nothing is left running and the actor quits
@@ -11,6 +13,7 @@
 //                                                   a qemu an earlier server started: checked to be
 //                                                   that process (start time), its QMP and exit
 //                                                   watched again; on error the actor quits
+//   running:
 //   (stop_atom, uint32 graceful_ms, bool force) -> (int exit_code, int signal, string ended_by)
 //                                                   ACPI powerdown, then QMP quit, then SIGKILL
 //                                                   (see qemu::stop); the actor quits after it
@@ -18,6 +21,7 @@
 //                                                   running qemu (HMP hostfwd_add RULE /
 //                                                   hostfwd_remove RULE); qemu's complaint is the
 //                                                   error
+//   (exited_atom, int exit_code, int signal)        from its own exit watcher: qemu ended
 // To the manager, unasked:
 //   (exited_atom, uint64 id, int exit_code, int signal, string shutdown_reason)
 //                                                   qemu ended on its own (exit_code -1 and signal 0:
@@ -39,7 +43,10 @@
 #include <string>
 #include <vector>
 
-#include <caf/fwd.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/messages.hpp"
 
 namespace kaso::vm {
 class vm_host;
@@ -59,7 +66,15 @@ struct vm_launch {
   std::chrono::milliseconds timeout{30000};
 };
 
+using vm_actor_handle =
+    caf::typed_actor<caf::replies_to<start_atom>::with<std::int64_t, std::uint64_t>,
+                     caf::replies_to<adopt_atom, std::int64_t, std::uint64_t>::with<bool>,
+                     caf::replies_to<stop_atom, std::uint32_t, bool>::with<int, int, std::string>,
+                     caf::replies_to<forward_atom, bool, std::string>::with<bool>,
+                     caf::reacts_to<exited_atom, int, int>>;
+
 // `host` runs qemu (vm/vm_host.hpp: the real one, or a test's fake).
-caf::actor spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host);
+vm_actor_handle spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch,
+                               std::shared_ptr<vm::vm_host> host);
 
 }  // namespace kaso::actors
