@@ -46,40 +46,48 @@ std::int64_t now_us() {
       .count();
 }
 
+// The cause of a chain the server begins on its own (qemu's end, an autostart, a report): a
+// fresh correlation id.
 events::cause origin(std::string name) {
   events::cause c;
   c.origin = std::move(name);
+  c.correlation = events::new_correlation('s');
   return c;
+}
+
+// The cause of what follows from the last event `out` stored, within its chain.
+events::cause after(const std::vector<events::event>& stored, std::string name) {
+  return stored.empty() ? origin(std::move(name)) : events::following(stored.back(), std::move(name));
 }
 
 // What a start or stop leads to: an error, or none; and the instance.
 using then_fn = std::function<void(std::optional<caf::error>, std::uint64_t id)>;
 
 // Runs qemu for instance `id`, whose instance.starting is durable, in a VM actor of its own, then
-// records instance.started (instance.restarted for an automatic restart) or start_failed.
-void launch(manager_actor* self, std::uint64_t id, vm_launch l, then_fn then) {
+// records instance.started (instance.restarted for an automatic restart) or start_failed, caused
+// by `next` (following the instance.starting).
+void launch(manager_actor* self, std::uint64_t id, vm_launch l, events::cause next, then_fn then) {
   self->state.stages.erase(id);
   auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l, self->state.settings.vm_host);
   self->monitor(vm);
   self->state.vms[id] = vm;
   self->request(vm, l.timeout + std::chrono::seconds(10), start_atom_v)
       .then(
-          [self, id, then](std::int64_t pid, std::uint64_t start_time) {
+          [self, id, then, next](std::int64_t pid, std::uint64_t start_time) {
             spdlog::info("instance {} started, qemu pid {}", id, pid);
-            self->state.pipeline->submit_then(self, domain::mark_started{id, pid, start_time}, origin("supervisor"),
+            self->state.pipeline->submit_then(self, domain::mark_started{id, pid, start_time}, next,
                                               [then, id](outcome& out) {
                                                 then(out.ok() ? std::nullopt : std::optional(caf_error(out.error())), id);
                                               });
           },
-          [self, id, then](const caf::error& e) {
+          [self, id, then, next](const caf::error& e) {
             self->state.vms.erase(id);
             auto why = from_caf(e);
             // A qemu that died under KVM: say what to do about it (issue #14).
             auto hint = qemu::kvm_start_failure_hint(self->state.settings.platform.accel, why.message());
             if (!hint.empty()) why = error(why.code(), why.message() + "\n" + hint);
             spdlog::warn("instance {} did not start: {}", id, why.message());
-            self->state.pipeline->submit_then(self, domain::mark_start_failed{id, why.message(), now_us()},
-                                              origin("supervisor"),
+            self->state.pipeline->submit_then(self, domain::mark_start_failed{id, why.message(), now_us()}, next,
                                               [then, id, e = caf_error(why)](outcome&) { then(e, id); });
           });
 }
@@ -94,15 +102,16 @@ void start(manager_actor* self, const std::string& ref, const events::cause& who
   auto id = i->id;
   pipeline.submit_then(self, domain::start_instance{ref}, who, [self, id, then, l = std::move(*l)](outcome& out) mutable {
     if (!out.ok()) return then(caf_error(out.error()), id);
-    launch(self, id, std::move(l), then);
+    launch(self, id, std::move(l), after(*out, "supervisor"), then);
   });
 }
 
 // A scheduled automatic restart came due (see act_on): qemu is started again, unless the restart
 // was cancelled or overtaken meanwhile (then begin_restart decides nothing).
-void relaunch(manager_actor* self, std::uint64_t id, unsigned attempt) {
+// `why`: the cause of the restart (following the instance.restart_scheduled it comes from).
+void relaunch(manager_actor* self, std::uint64_t id, unsigned attempt, const events::cause& why) {
   auto& pipeline = *self->state.pipeline;
-  pipeline.submit_then(self, domain::begin_restart{id, attempt}, origin("supervisor"), [self, id](outcome& out) {
+  pipeline.submit_then(self, domain::begin_restart{id, attempt}, why, [self, id](outcome& out) {
     if (!out.ok() || out->empty()) return;
     auto log = [](std::optional<caf::error> e, std::uint64_t id) {
       if (e) spdlog::warn("instance {}: restart failed: {}", id, from_caf(*e).message());
@@ -114,21 +123,22 @@ void relaunch(manager_actor* self, std::uint64_t id, unsigned attempt) {
     }
     if (!l.ok()) {
       self->state.pipeline->submit_then(self, domain::mark_start_failed{id, l.error().message(), now_us()},
-                                        origin("supervisor"), [](outcome&) {});
+                                        after(*out, "supervisor"), [](outcome&) {});
       return;
     }
-    launch(self, id, std::move(*l), log);
+    launch(self, id, std::move(*l), after(*out, "supervisor"), log);
   });
 }
 
-// When the restart of a `restarting` instance is due, this manager is told (restart_atom).
-void schedule_restart(manager_actor* self, const domain::instance& i) {
+// When the restart of a `restarting` instance is due, this manager is told (restart_atom), with
+// `why`: the cause the restart's events get.
+void schedule_restart(manager_actor* self, const domain::instance& i, events::cause why) {
   auto wait_us = std::max<std::int64_t>(0, i.restart_due_us - now_us());
   spdlog::info("instance {}: restart {} in {} ms", i.id, i.restart_attempt, wait_us / 1000);
   if (wait_us == 0) {
-    self->send(self, restart_atom_v, i.id, i.restart_attempt);
+    self->send(self, restart_atom_v, i.id, i.restart_attempt, std::move(why));
   } else {
-    self->delayed_send(self, std::chrono::microseconds(wait_us), restart_atom_v, i.id, i.restart_attempt);
+    self->delayed_send(self, std::chrono::microseconds(wait_us), restart_atom_v, i.id, i.restart_attempt, std::move(why));
   }
 }
 
@@ -141,11 +151,12 @@ void stop(manager_actor* self, const stop_request& req, const events::cause& who
   pipeline.submit_then(self, domain::stop_instance{req.ref, req.force, req.timeout_s}, who,
                        [self, id, req, then](outcome& out) mutable {
     if (!out.ok()) return then(caf_error(out.error()), id);
+    auto next = after(*out, "server");
     if (out->empty() || out->front().type == "instance.restart_cancelled") return then(std::nullopt, id);  // no qemu
     auto vm = self->state.vms.find(id);
     if (vm == self->state.vms.end()) {
       // No qemu of ours (it ended meanwhile): nothing left to stop.
-      self->state.pipeline->submit_then(self, domain::mark_exited{id, -1, 0, "kill", true}, events::cause{},
+      self->state.pipeline->submit_then(self, domain::mark_exited{id, -1, 0, "kill", true}, after(*out, "server"),
                                         [then, id](outcome&) mutable { then(std::nullopt, id); });
       return;
     }
@@ -153,9 +164,9 @@ void stop(manager_actor* self, const stop_request& req, const events::cause& who
     self->request(vm->second, graceful + std::chrono::seconds(30), stop_atom_v,
                   static_cast<std::uint32_t>(graceful.count()), req.force)
         .then(
-            [self, id, then](int code, int signal, std::string& by) mutable {
+            [self, id, then, next](int code, int signal, std::string& by) mutable {
               self->state.vms.erase(id);
-              self->state.pipeline->submit_then(self, domain::mark_exited{id, code, signal, by, true}, events::cause{},
+              self->state.pipeline->submit_then(self, domain::mark_exited{id, code, signal, by, true}, next,
                                                 [then, id](outcome&) mutable { then(std::nullopt, id); });
             },
             [self, id, then](const caf::error& e) mutable {
@@ -325,7 +336,7 @@ void on_vm_down(manager_actor* self, const caf::down_msg& down) {
 void reconcile(manager_actor* self) {
   for (const auto& [id, i] : self->state.pipeline->durable().instances.by_id) {
     if (i.state == domain::instance_state::restarting) {
-      schedule_restart(self, i);
+      schedule_restart(self, i, origin("supervisor"));
       continue;
     }
     if (i.autostart && domain::at_rest(i.state)) {
@@ -345,7 +356,9 @@ void reconcile(manager_actor* self) {
 void act_on(manager_actor* self, const events::event& e) {
   if (e.kind != "instance") return;
   if (e.type == "instance.restart_scheduled") {
-    if (const auto* i = self->state.pipeline->durable().instances.find(std::stoull(e.id))) schedule_restart(self, *i);
+    if (const auto* i = self->state.pipeline->durable().instances.find(std::stoull(e.id))) {
+      schedule_restart(self, *i, events::following(e, "supervisor"));
+    }
     return;
   }
   if (e.type == "instance.created" || e.type == "instance.modified" || e.type == "instance.removed") {
@@ -455,7 +468,7 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
       [=](exited_atom, std::uint64_t id, int code, int signal, std::string& shutdown_reason) {
         on_exited(self, id, code, signal, std::move(shutdown_reason));
       },
-      [=](restart_atom, std::uint64_t id, unsigned attempt) { relaunch(self, id, attempt); },
+      [=](restart_atom, std::uint64_t id, unsigned attempt, const events::cause& why) { relaunch(self, id, attempt, why); },
       [=](phone_home_atom, std::uint64_t id, domain::phone_home_report& r) {
         spdlog::info("instance {} phoned home as '{}'", id, r.hostname);
         record_report(self, domain::record_phone_home{id, std::move(r)});

@@ -9,9 +9,12 @@ namespace kaso::events {
 namespace {
 
 // The first byte of every stored value; new formats get new bytes, old ones stay readable forever.
-//   'B': the envelope in binary (see doc/event-log.md), then the payload as MessagePack. Written.
+//   'C': as 'B', with the cause's correlation and causation after its origin. Written.
+//   'B': the envelope in binary (see doc/event-log.md), then the payload as MessagePack. Read only.
 //   'M': MessagePack of to_json(event). Read only.
+constexpr char format_chained = 'C';
 constexpr char format_binary = 'B';
+constexpr std::size_t max_correlation = 64;
 constexpr char format_msgpack = 'M';
 
 void put_varint(std::string& out, std::uint64_t v) {
@@ -71,7 +74,8 @@ bool plain_ascii(const std::string& s) {
   return true;
 }
 
-result<event> decode_binary(std::string_view value, std::uint64_t seq) {
+// A 'B' record, or with `chained` a 'C' record (the cause's correlation and causation too).
+result<event> decode_binary(std::string_view value, std::uint64_t seq, bool chained) {
   reader r(value);
   event e;
   e.seq = seq;
@@ -79,9 +83,11 @@ result<event> decode_binary(std::string_view value, std::uint64_t seq) {
   bool ok = r.varint(time) && r.varint(version) && r.varint(schema) && r.varint(uid) &&
             r.varint(pid) && r.string(e.kind) && r.string(e.id) && r.string(e.type) &&
             r.string(e.caused_by.origin);
+  if (ok && chained) ok = r.string(e.caused_by.correlation) && r.varint(e.caused_by.causation);
   if (!ok) return error::corruption("truncated event record");
-  if (!plain_ascii(e.kind) || !plain_ascii(e.id) || !plain_ascii(e.type) || !plain_ascii(e.caused_by.origin)) {
-    return error::corruption("event record with a non-ASCII kind, id, type or origin");
+  if (!plain_ascii(e.kind) || !plain_ascii(e.id) || !plain_ascii(e.type) || !plain_ascii(e.caused_by.origin) ||
+      !plain_ascii(e.caused_by.correlation) || e.caused_by.correlation.size() > max_correlation) {
+    return error::corruption("event record with a non-ASCII kind, id, type, origin or correlation");
   }
   e.time_us = unzigzag(time);
   e.version = version;
@@ -124,7 +130,12 @@ nlohmann::json to_json(const event& e) {
       {"type", e.type},
       {"schema", e.schema},
       {"payload", e.payload},
-      {"cause", {{"uid", e.caused_by.uid}, {"pid", e.caused_by.pid}, {"origin", e.caused_by.origin}}},
+      {"cause",
+       {{"uid", e.caused_by.uid},
+        {"pid", e.caused_by.pid},
+        {"origin", e.caused_by.origin},
+        {"correlation", e.caused_by.correlation},
+        {"causation", e.caused_by.causation}}},
   };
 }
 
@@ -143,6 +154,12 @@ result<event> from_json(const nlohmann::json& j) {
     e.caused_by.uid = c.at("uid").get<std::int64_t>();
     e.caused_by.pid = c.at("pid").get<std::int64_t>();
     e.caused_by.origin = c.at("origin").get<std::string>();
+    // Absent from exports and records written before chains were recorded.
+    e.caused_by.correlation = c.value("correlation", std::string());
+    e.caused_by.causation = c.value("causation", std::uint64_t{0});
+    if (!plain_ascii(e.caused_by.correlation) || e.caused_by.correlation.size() > max_correlation) {
+      return error::corruption("undecodable event: a correlation must be at most 64 printable ASCII characters");
+    }
     return e;
   } catch (const nlohmann::json::exception& ex) {
     return error::corruption(std::string("undecodable event: ") + ex.what());
@@ -150,7 +167,7 @@ result<event> from_json(const nlohmann::json& j) {
 }
 
 std::string encode_value(const event& e) {
-  std::string out(1, format_binary);
+  std::string out(1, format_chained);
   put_varint(out, zigzag(e.time_us));
   put_varint(out, e.version);
   put_varint(out, e.schema);
@@ -160,13 +177,16 @@ std::string encode_value(const event& e) {
   put_string(out, e.id);
   put_string(out, e.type);
   put_string(out, e.caused_by.origin);
+  put_string(out, e.caused_by.correlation);
+  put_varint(out, e.caused_by.causation);
   nlohmann::json::to_msgpack(e.payload, out);
   return out;
 }
 
 result<event> decode_value(std::string_view value, std::uint64_t seq) {
   if (value.empty()) return error::corruption("empty event record");
-  if (value[0] == format_binary) return decode_binary(value.substr(1), seq);
+  if (value[0] == format_chained) return decode_binary(value.substr(1), seq, true);
+  if (value[0] == format_binary) return decode_binary(value.substr(1), seq, false);
   if (value[0] != format_msgpack) {
     return error::corruption("unknown event record format byte " + std::to_string(int(value[0])));
   }

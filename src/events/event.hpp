@@ -14,12 +14,27 @@ namespace kaso::events {
 
 // Who caused an event. On the Unix socket, the peer's credentials; `origin` says which door the
 // command came through ("unix", "tcp", "server" for the server's own decisions, "guest").
+// `correlation` names the chain an event belongs to (issue #18): every event a request led to
+// (start -> starting -> started) shares the request's, and every event the server decided on its
+// own after qemu's end shares that end's (crashed -> restart_scheduled -> starting -> restarted);
+// "" in logs written before it. `causation` is the sequence number of the event this one followed
+// from (started follows starting); 0 when a request or an outside happening caused it.
 struct cause {
   std::int64_t uid = -1;
   std::int64_t pid = -1;
   std::string origin = "server";
+  std::string correlation;
+  std::uint64_t causation = 0;
   friend bool operator==(const cause&, const cause&) = default;
 };
+
+// A fresh correlation id: `kind` ('r' a request, 's' the server's own chain), '-', then 16 hex
+// digits unique within this process and unlikely to repeat across starts. Any thread.
+std::string new_correlation(char kind);
+
+// The cause of an event that follows from `e` within the same chain: `e`'s correlation, `e` as its
+// causation, and `origin` (uid and pid unknown).
+cause following(const struct event& e, std::string origin);
 
 // Every aggregate kind the log holds (doc/event-log.md): what `--kind` and `?kind=` may name.
 // Header-only, so that the CLI checks a kind without linking the event layer.

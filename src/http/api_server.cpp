@@ -118,6 +118,9 @@ void install_routes(httplib::Server& server, const api_context& ctx, const std::
     auto handler = [origin, h = r.handler](const httplib::Request& req, httplib::Response& res) {
       events::cause who;
       who.origin = origin;
+      // Every event this request leads to carries it; the answer names it.
+      who.correlation = events::new_correlation('r');
+      res.set_header("X-Kaso-Correlation", who.correlation);
       if (origin == "unix") {
         who.pid = req.remote_port;
         who.uid = uid_of(who.pid);

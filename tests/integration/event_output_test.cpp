@@ -136,5 +136,23 @@ TEST(event_output_it, issue_16_kaso_replay_reads_the_log_of_the_configuration) {
   }
 }
 
+// Issue #18: the answer to a request names its chain, and every event it led to carries it in
+// `kaso events list -o json`.
+TEST(event_output_it, issue_18_a_requests_events_carry_its_correlation) {
+  server_harness s;
+  s.start();
+  auto created = s.call("POST", "/api/v1/identities", {{"name", "alice"}, {"password", "secret"}});
+  ASSERT_EQ(created.status, 201) << created.body.dump();
+  ASSERT_EQ(created.correlation.rfind("r-", 0), 0u) << created.correlation;
+  auto again = s.call("PATCH", "/api/v1/identities/alice", {{"gecos", "Alice"}});
+  ASSERT_EQ(again.status, 200) << again.body.dump();
+  EXPECT_NE(again.correlation, created.correlation) << "each request its own";
+  auto listed = s.kaso_json({"events", "list", "--kind", "identity", "-o", "json"});
+  ASSERT_EQ(listed.size(), 2u) << listed.dump();
+  EXPECT_EQ(listed[0]["cause"]["correlation"], created.correlation);
+  EXPECT_EQ(listed[1]["cause"]["correlation"], again.correlation);
+  EXPECT_EQ(listed[1]["cause"]["causation"], 0);
+}
+
 }  // namespace
 }  // namespace kaso::testing

@@ -183,7 +183,7 @@ reply server_harness::call(const std::string& method, const std::string& path, c
                       : method == "DELETE" ? c->Delete(path)
                                            : c->Get(path);
   if (!r) return {};
-  return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
+  return {r->status, nlohmann::json::parse(r->body, nullptr, false), r->get_header_value("X-Kaso-Correlation")};
 }
 
 nlohmann::json server_harness::get_json(const std::string& path) const {

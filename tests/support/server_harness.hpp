@@ -40,6 +40,7 @@ std::string write_and_read_all(int fd, const std::string& request);
 struct reply {
   int status = 0;
   nlohmann::json body;
+  std::string correlation;  // the X-Kaso-Correlation header: the chain the request's events carry
 };
 
 class server_harness {

@@ -150,6 +150,35 @@ TEST_F(vm_lifecycle, issue_18_a_start_runs_qemu_and_a_stop_ends_it_by_powerdown)
   EXPECT_EQ(last_of("instance.starting").caused_by, who);
 }
 
+// Issue #18: each event names its chain. A start's events share the request's correlation, each
+// following the one before; a crash's events share one of the server's own, through the restart.
+TEST_F(vm_lifecycle, issue_18_events_name_the_chain_they_belong_to) {
+  server srv;
+  spawn(srv);
+  who.correlation = "r-00000000000000aa";
+  ASSERT_TRUE(start(srv.sys, srv.sup).ok());
+  auto starting = last_of("instance.starting");
+  auto started = last_of("instance.started");
+  EXPECT_EQ(starting.caused_by.correlation, who.correlation);
+  EXPECT_EQ(starting.caused_by.causation, 0u) << "a request";
+  EXPECT_EQ(starting.caused_by.uid, 1000);
+  EXPECT_EQ(started.caused_by.correlation, who.correlation);
+  EXPECT_EQ(started.caused_by.causation, starting.seq);
+
+  ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGKILL));
+  ASSERT_TRUE(eventually([&] { return last_of("instance.restarted").seq != 0; }, std::chrono::seconds(10)));
+  auto crashed = last_of("instance.crashed");
+  auto scheduled = last_of("instance.restart_scheduled");
+  auto restarting = last_of("instance.starting");
+  auto restarted = last_of("instance.restarted");
+  EXPECT_EQ(crashed.caused_by.correlation.rfind("s-", 0), 0u) << crashed.caused_by.correlation;
+  for (const auto* e : {&scheduled, &restarting, &restarted}) {
+    EXPECT_EQ(e->caused_by.correlation, crashed.caused_by.correlation) << e->type;
+  }
+  EXPECT_EQ(restarting.caused_by.causation, scheduled.seq);
+  EXPECT_EQ(restarted.caused_by.causation, restarting.seq);
+}
+
 TEST_F(vm_lifecycle, issue_18_a_qemu_that_ignores_acpi_is_ended_by_quit) {
   host->follow({fake_vm_host::start::runs, false});
   server srv;

@@ -57,6 +57,46 @@ TEST(codec, json_round_trips_and_names_fields) {
   EXPECT_EQ(back.value(), e);
 }
 
+// Issue #18: the cause names the chain (correlation) and the event it followed from (causation).
+// Records are written as 'C'; 'B' records (written before) read as having neither.
+TEST(codec, issue_18_the_chain_of_an_event_round_trips_and_older_records_have_none) {
+  auto e = sample();
+  e.caused_by.correlation = new_correlation('r');
+  e.caused_by.causation = 41;
+  auto value = encode_value(e);
+  EXPECT_EQ(value[0], 'C');
+  EXPECT_EQ(decode_value(value, e.seq).value(), e);
+  auto j = to_json(e);
+  EXPECT_EQ(j["cause"]["correlation"], e.caused_by.correlation);
+  EXPECT_EQ(j["cause"]["causation"], 41);
+  EXPECT_EQ(from_json(j).value(), e);
+  j["cause"].erase("correlation");
+  j["cause"].erase("causation");
+  auto exported_before = from_json(j);
+  ASSERT_TRUE(exported_before.ok());
+  EXPECT_EQ(exported_before->caused_by.correlation, "");
+  j["cause"]["correlation"] = std::string(65, 'x');
+  EXPECT_FALSE(from_json(j).ok()) << "a correlation is at most 64 characters";
+
+  // A 'B' record: the same envelope without the chain.
+  auto b = sample();
+  std::string old = encode_value(b);
+  old[0] = 'B';
+  auto origin_end = old.find("unix") + 4;
+  old.erase(origin_end, 2);  // the empty correlation's length byte and the zero causation
+  auto decoded = decode_value(old, b.seq);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().to_string();
+  EXPECT_EQ(decoded.value(), b);
+}
+
+TEST(codec, issue_18_correlation_ids_are_fresh_and_plain) {
+  auto a = new_correlation('r'), b = new_correlation('r');
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.size(), 18u);
+  EXPECT_EQ(a.rfind("r-", 0), 0u);
+  EXPECT_EQ(new_correlation('s').rfind("s-", 0), 0u);
+}
+
 TEST(codec, corrupt_values_are_reported_not_thrown) {
   EXPECT_EQ(decode_value("", 1).error().code(), errc::corruption);
   EXPECT_EQ(decode_value("X123", 1).error().code(), errc::corruption);
