@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/blocking.hpp"
 #include "actors/command_pipeline.hpp"
 #include "images/fetch.hpp"
 
@@ -86,51 +87,79 @@ void act_on(image_manager_actor* self, const events::event& e) {
   } else if (e.type == "task.cancelled") {
     if (auto it = st.running.find(std::stoull(e.id)); it != st.running.end()) *it->second.cancel = true;
   } else if (e.type == "image.removed") {
-    std::error_code ec;
-    std::filesystem::remove(e.payload.value("path", ""), ec);
+    run_blocking(self, [path = e.payload.value("path", std::string())] {
+      std::error_code ec;  // already gone is fine
+      std::filesystem::remove(path, ec);
+      return ok_status();
+    });
   }
+}
+
+// Records a finished task: its images, or its failure. `joined_paths`: the files of the images
+// that joined the download, made by give_joined_files (`given` says whether that worked).
+void record_task(image_manager_actor* self, std::uint64_t id, result<images::fetched_image> got,
+                 const std::map<std::uint64_t, std::string>& joined_paths, status given) {
+  auto& st = self->state;
+  auto& pipeline = *st.pipeline;
+  const auto* t = pipeline.tentative().find_task(id);
+  result<std::vector<events::event>> decided = error::internal("undecided");
+  const std::string fetched = got.ok() ? got->path.string() : std::string();
+  if (got.ok() && !given.ok()) got = given.error();
+  if (got.ok() && t != nullptr && t->running()) {
+    domain::complete_image_task done{id, got->path.string(), got->format, got->sha256, got->virtual_size, got->size,
+                                     joined_paths};
+    decided = domain::decide(pipeline.tentative(), done);
+  }
+  if (!got.ok() || t == nullptr || !t->running()) {
+    // Nothing is recorded for these files: they go, on a worker.
+    std::vector<std::string> files;
+    if (!fetched.empty()) files.push_back(fetched);
+    for (const auto& [image_id, path] : joined_paths) files.push_back(path);
+    run_blocking(self, [files, dir = st.settings.images_dir, id] {
+      std::error_code ec;  // what is already gone is fine
+      for (const auto& f : files) std::filesystem::remove(f, ec);
+      images::remove_task_leftovers(dir, id);
+      return ok_status();
+    });
+    if (t == nullptr || !t->running()) return;  // cancelled meanwhile: leave nothing behind
+    spdlog::warn("task {} failed: {}", id, got.error().message());
+    decided = domain::decide(pipeline.tentative(), domain::fail_image_task{id, got.error().message()});
+  }
+  if (decided.ok()) pipeline.append_own(self, std::move(decided.value()));
 }
 
 void on_task_done(image_manager_actor* self, std::uint64_t id, result<images::fetched_image>& got) {
   auto& st = self->state;
   st.running.erase(id);
-  auto& pipeline = *st.pipeline;
-  const auto* t = pipeline.tentative().find_task(id);
-  if (t == nullptr || !t->running()) {  // cancelled meanwhile: leave nothing behind
-    std::error_code ec;  // no exception may leave a handler
-    if (got.ok()) std::filesystem::remove(got->path, ec);
-    images::remove_task_leftovers(st.settings.images_dir, id);
+  const auto* t = st.pipeline->tentative().find_task(id);
+  if (!got.ok() || t == nullptr || !t->running() || t->joined.empty()) {
+    record_task(self, id, std::move(got), {}, ok_status());
     return;
   }
-  result<std::vector<events::event>> decided = error::internal("undecided");
-  if (got.ok()) {
-    domain::complete_image_task done{id, got->path.string(), got->format, got->sha256, got->virtual_size, got->size, {}};
-    for (const auto& j : t->joined) {
-      // Images that joined this download get the same bytes: a hard link beside the first.
-      auto path = st.settings.images_dir / (std::to_string(j.image_id) + "." + got->format);
-      std::error_code ec;
-      std::filesystem::create_hard_link(got->path, path, ec);
-      if (ec) std::filesystem::copy_file(got->path, path, ec);
-      if (ec) {
-        got = error::io_error("cannot give image '" + j.name + "' its file: " + ec.message());
-        break;
-      }
-      done.joined_paths[j.image_id] = path.string();
-    }
-    if (got.ok()) {
-      decided = domain::decide(pipeline.tentative(), done);
-    } else {
-      std::error_code ec;
-      std::filesystem::remove(done.path, ec);
-      for (const auto& [image_id, path] : done.joined_paths) std::filesystem::remove(path, ec);
-    }
+  // Images that joined this download get the same bytes: a hard link beside the first, or a copy
+  // of the whole file where links cannot be made (on a worker: it may take long).
+  std::vector<std::pair<std::uint64_t, std::filesystem::path>> wanted;
+  for (const auto& j : t->joined) {
+    wanted.emplace_back(j.image_id, st.settings.images_dir / (std::to_string(j.image_id) + "." + got->format));
   }
-  if (!got.ok()) {
-    spdlog::warn("task {} failed: {}", id, got.error().message());
-    images::remove_task_leftovers(st.settings.images_dir, id);
-    decided = domain::decide(pipeline.tentative(), domain::fail_image_task{id, got.error().message()});
-  }
-  if (decided.ok()) pipeline.append_own(self, std::move(decided.value()));
+  auto made = std::make_shared<std::map<std::uint64_t, std::string>>();
+  const std::filesystem::path from = got->path;  // (got is moved into the continuation below)
+  run_blocking(
+      self,
+      [from, wanted, made]() -> status {
+        for (const auto& [image_id, path] : wanted) {
+          std::error_code ec;
+          std::filesystem::create_hard_link(from, path, ec);
+          if (ec) std::filesystem::copy_file(from, path, ec);
+          if (ec) return error::io_error("cannot give image " + std::to_string(image_id) + " its file: " + ec.message());
+          (*made)[image_id] = path.string();
+        }
+        return ok_status();
+      },
+      [self, id, got = std::move(got), made](status given) mutable {
+        record_task(self, id, std::move(got), *made, std::move(given));
+      },
+      timeouts::provisioning);
 }
 
 caf::behavior image_manager(image_manager_actor* self, events::event_store* store, image_settings settings,

@@ -2,6 +2,7 @@
 // on a blocking worker, decide again and append. See instance_manager.hpp.
 #include <spdlog/spdlog.h>
 
+#include "actors/blocking.hpp"
 #include "actors/instance_manager_state.hpp"
 #include "crypto/random.hpp"
 #include "domain/names.hpp"
@@ -135,13 +136,15 @@ void provision_and_record(manager_actor* self, domain::create_instance c, std::s
   vm::provision_request r{as_created(c), *n, c.image, std::move(ids), st.settings.platform, std::move(user_data)};
   r.instance.network_id = n->id;
   auto worker = self->spawn<caf::detached>(provisioner, std::move(r));
-  self->request(worker, std::chrono::minutes(5), start_atom_v)
+  self->request(worker, timeouts::provisioning, start_atom_v)
       .then(
           [self, c, who, promise, abandon](bool) mutable {
             self->state.pipeline->submit_then(self, c, who, [self, c, promise, abandon](outcome& out) mutable {
               if (!out.ok()) {
-                (void)vm::remove_instance_files(c.path);
-                return abandon(caf_error(out.error()));
+                // Refused after all: the files go (on a worker) before the refusal is answered.
+                run_blocking(self, [path = c.path] { return vm::remove_instance_files(path); },
+                             [abandon, e = caf_error(out.error())](status) mutable { abandon(e); });
+                return;
               }
               self->state.creating.erase(c.id);
               promise.deliver(text(instance_view(self, c.id)));

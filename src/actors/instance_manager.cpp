@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/blocking.hpp"
 #include "actors/instance_manager_state.hpp"
 #include "actors/vm_actor.hpp"
 #include "qemu/accelerator.hpp"
@@ -71,7 +72,7 @@ void launch(manager_actor* self, std::uint64_t id, vm_launch l, events::cause ne
   auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l, self->state.settings.vm_host);
   self->monitor(vm);
   self->state.vms[id] = vm;
-  self->request(vm, l.timeout + std::chrono::seconds(10), start_atom_v)
+  self->request(vm, l.timeout + timeouts::bookkeeping, start_atom_v)
       .then(
           [self, id, then, next](std::int64_t pid, std::uint64_t start_time) {
             spdlog::info("instance {} started, qemu pid {}", id, pid);
@@ -161,7 +162,7 @@ void stop(manager_actor* self, const stop_request& req, const events::cause& who
       return;
     }
     auto graceful = std::chrono::milliseconds(std::uint64_t{req.timeout_s} * 1000);
-    self->request(vm->second, graceful + std::chrono::seconds(30), stop_atom_v,
+    self->request(vm->second, timeouts::stop(std::chrono::seconds(req.timeout_s)), stop_atom_v,
                   static_cast<std::uint32_t>(graceful.count()), req.force)
         .then(
             [self, id, then, next](int code, int signal, std::string& by) mutable {
@@ -202,8 +203,11 @@ void remove(manager_actor* self, const remove_instance_request& req, const event
     promise.deliver(caf_error(out.error()));
     return;
   }
-    if (auto s = vm::remove_instance_files(path); !s.ok()) spdlog::warn("{}", s.error().message());
-    promise.deliver(text(nlohmann::json{{"removed", as_was}}));
+    // The directory holds the disk: removed by a worker, answered once gone.
+    run_blocking(self, [path] { return vm::remove_instance_files(path); }, [promise, as_was](status s) mutable {
+      if (!s.ok()) spdlog::warn("{}", s.error().message());
+      promise.deliver(text(nlohmann::json{{"removed", as_was}}));
+    });
   });
 }
 
@@ -307,7 +311,7 @@ void take_over(manager_actor* self, const domain::instance& i, const std::string
   auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), *launch, self->state.settings.vm_host);
   self->monitor(vm);
   self->state.vms[i.id] = vm;
-  self->request(vm, std::chrono::seconds(30), adopt_atom_v, i.pid, i.start_time)
+  self->request(vm, timeouts::adopt, adopt_atom_v, i.pid, i.start_time)
       .then([id = i.id, pid = i.pid](bool) { spdlog::info("instance {}: qemu pid {} re-adopted", id, pid); },
             [vanished](const caf::error& e) { vanished(from_caf(e).message()); });
 }
@@ -371,7 +375,7 @@ void act_on(manager_actor* self, const events::event& e) {
     const auto* i = m.instances.find(std::stoull(e.id));
     const auto* n = i != nullptr ? m.networks.find(i->network_id) : nullptr;
     if (n != nullptr) {
-      if (auto s = vm::write_vm_script(*i, *n, self->state.settings.platform); !s.ok()) spdlog::warn("{}", s.error().message());
+      run_blocking(self, [i = *i, n = *n, p = self->state.settings.platform] { return vm::write_vm_script(i, n, p); });
     }
   }
 }

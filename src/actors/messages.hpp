@@ -18,6 +18,7 @@
 #include "domain/image.hpp"
 #include "domain/instance.hpp"
 #include "domain/network.hpp"
+#include "actors/timeouts.hpp"
 #include "images/fetch.hpp"
 #include "events/event.hpp"
 #include "util/error.hpp"
@@ -43,6 +44,7 @@ CAF_ADD_ATOM(kaso, kaso::actors, adopt_atom, "adopt")
 CAF_ADD_ATOM(kaso, kaso::actors, ready_atom, "ready")
 CAF_ADD_ATOM(kaso, kaso::actors, stage_atom, "stage")
 CAF_ADD_ATOM(kaso, kaso::actors, forward_atom, "forward")
+CAF_ADD_ATOM(kaso, kaso::actors, run_atom, "run")
 CAF_END_TYPE_ID_BLOCK(kaso)
 
 namespace kaso::actors {
@@ -84,6 +86,7 @@ using identity_records = std::vector<domain::identity>;
 }  // namespace kaso::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::json_text)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::status)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::events::cause)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::create_identity)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::domain::modify_identity)
@@ -113,8 +116,9 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(kaso::actors::identity_records)
 
 namespace kaso::actors {
 
-// Every request between actors, and from an adapter to an actor, waits at most this long.
-inline constexpr auto request_timeout = std::chrono::seconds(30);
+// Every request between actors, and from an adapter to an actor, waits at most this long unless
+// timeouts.hpp gives it a bound of its own.
+inline constexpr auto request_timeout = timeouts::request;
 
 caf::error to_caf(const kaso::error& e);
 kaso::error from_caf(const caf::error& e);

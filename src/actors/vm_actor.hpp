@@ -63,7 +63,7 @@ struct vm_launch {
   std::string seed_dir;      // served by the guest listener; empty: none
   std::string console_log;   // qemu's serial console log; empty: none
   std::uint16_t ssh_port = 0;  // the instance's SSH endpoint on 127.0.0.1; 0: never ready
-  std::chrono::milliseconds timeout{30000};
+  std::chrono::milliseconds timeout = timeouts::qemu_start;
 };
 
 using vm_actor_handle =

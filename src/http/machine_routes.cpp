@@ -225,7 +225,7 @@ result<actors::stop_request> read_stop(const httplib::Request& req, std::string 
 
 // How long an HTTP thread waits for a stop: the guest's grace, then quit and kill.
 caf::timespan stop_bound(const actors::stop_request& r) {
-  return std::chrono::seconds(r.timeout_s + 60);
+  return actors::timeouts::api_stop(std::chrono::seconds(r.timeout_s));
 }
 
 // `GET .../console-log`: bounded whatever is asked.
@@ -302,7 +302,7 @@ std::vector<route> machine_routes(const api_context& ctx) {
            if (!checked.ok()) return write_error(res, checked.error());
            m = *checked;
          }
-         answer_within(ctx, std::chrono::minutes(6), res, 201, std::move(*r), rc.who);
+         answer_within(ctx, actors::timeouts::api_create, res, 201, std::move(*r), rc.who);
        }},
       {"GET", "/api/v1/instances/{ref}",
        [=](const request_context& rc, httplib::Response& res) {
@@ -320,12 +320,12 @@ std::vector<route> machine_routes(const api_context& ctx) {
          if (!force.empty() && force != "true" && force != "false") {
            return write_error(res, error::invalid_argument("force must be true or false"));
          }
-         answer_within(ctx, std::chrono::seconds(120), res, 200, actors::remove_instance_request{rc.param, force == "true"},
+         answer_within(ctx, actors::timeouts::api_remove, res, 200, actors::remove_instance_request{rc.param, force == "true"},
                        rc.who);
        }},
       {"POST", "/api/v1/instances/{ref}/start",
        [=](const request_context& rc, httplib::Response& res) {
-         answer_within(ctx, std::chrono::seconds(90), res, 200, actors::start_atom_v, rc.param, rc.who);
+         answer_within(ctx, actors::timeouts::api_start, res, 200, actors::start_atom_v, rc.param, rc.who);
        }},
       {"POST", "/api/v1/instances/{ref}/stop",
        [=](const request_context& rc, httplib::Response& res) {
@@ -337,7 +337,7 @@ std::vector<route> machine_routes(const api_context& ctx) {
        [=](const request_context& rc, httplib::Response& res) {
          auto r = read_stop(rc.req, rc.param);
          if (!r.ok()) return write_error(res, r.error());
-         auto bound = stop_bound(*r) + std::chrono::seconds(90);
+         auto bound = actors::timeouts::api_restart(std::chrono::seconds(r->timeout_s));
          answer_within(ctx, bound, res, 200, actors::restart_atom_v, std::move(*r), rc.who);
        }},
       {"POST", "/api/v1/instances/{ref}/forwards",

@@ -1,0 +1,39 @@
+// Blocking work off the cooperative scheduler (issue #18): file removal, fsync and copies run on
+// a detached actor of their own, so no scheduler thread waits for the disk; the caller goes on in
+// its own handler afterwards. Include only in actor .cpp files: it pulls in CAF.
+#pragma once
+
+#include <functional>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/messages.hpp"
+#include "actors/timeouts.hpp"
+
+namespace kaso::actors {
+
+// Runs `work` on a worker of its own, then `then(its status)` inside `self` (a timeout or a
+// failed worker is an error status). `then` may be empty: the outcome is then only logged.
+template <class Actor>
+void run_blocking(Actor* self, std::function<status()> work, std::function<void(status)> then = {},
+                  caf::timespan bound = timeouts::file_work) {
+  auto worker = self->home_system().template spawn<caf::detached>(
+      [work = std::move(work)](caf::event_based_actor* w) -> caf::behavior {
+        return {[w, work](run_atom) -> status {
+          auto s = work();
+          w->quit();
+          return s;
+        }};
+      });
+  auto done = [then](status s) {
+    if (then) {
+      then(std::move(s));
+    } else if (!s.ok()) {
+      spdlog::warn("{}", s.error().message());
+    }
+  };
+  self->request(worker, bound, run_atom_v)
+      .then([done](status& s) { done(std::move(s)); }, [done](const caf::error& e) { done(from_caf(e)); });
+}
+
+}  // namespace kaso::actors
