@@ -93,42 +93,55 @@ void launch(manager_actor* self, std::uint64_t id, vm_launch l, events::cause ne
           });
 }
 
-void start(manager_actor* self, const std::string& ref, const events::cause& who, then_fn then) {
-  auto& pipeline = *self->state.pipeline;
-  const auto* i = pipeline.tentative().instances.resolve(ref);
-  if (i == nullptr) return then(caf_error(error::not_found("instance '" + ref + "' does not exist")), 0);
-  auto l = launch_of(self, *i);
-  if (!l.ok()) return then(caf_error(l.error()), i->id);
-  if (auto shared = vm::check_shared_directories(*i); !shared.ok()) return then(caf_error(shared.error()), i->id);
-  auto id = i->id;
-  pipeline.submit_then(self, domain::start_instance{ref}, who, [self, id, then, l = std::move(*l)](outcome& out) mutable {
-    if (!out.ok()) return then(caf_error(out.error()), id);
-    launch(self, id, std::move(l), after(*out, "supervisor"), then);
-  });
+// How a start came about. A user's start, an autostart and an automatic restart take one path
+// (start below); they differ in their cause and in what is decided first.
+struct start_reason {
+  events::cause cause;           // the request's, "autostart"'s, or the restart's (following restart_scheduled)
+  unsigned restart_attempt = 0;  // an automatic restart's attempt; 0: a user's start or an autostart
+};
+
+// The command line and the checks a start needs before qemu runs.
+result<vm_launch> prepared_launch(manager_actor* self, const domain::instance& i) {
+  auto l = launch_of(self, i);
+  if (!l.ok()) return l.error();
+  if (auto shared = vm::check_shared_directories(i); !shared.ok()) return shared.error();
+  return l;
 }
 
-// A scheduled automatic restart came due (see act_on): qemu is started again, unless the restart
-// was cancelled or overtaken meanwhile (then begin_restart decides nothing).
-// `why`: the cause of the restart (following the instance.restart_scheduled it comes from).
-void relaunch(manager_actor* self, std::uint64_t id, unsigned attempt, const events::cause& why) {
+// Starts instance `id`: decides instance.starting (start_instance for a user's start or an
+// autostart, begin_restart for an automatic restart), then runs qemu (launch). A user's start that
+// cannot be prepared is refused with nothing recorded; a restart that cannot is a start_failed
+// (its policy decides what follows); a restart overtaken meanwhile does nothing.
+void start(manager_actor* self, std::uint64_t id, start_reason why, then_fn then) {
   auto& pipeline = *self->state.pipeline;
-  pipeline.submit_then(self, domain::begin_restart{id, attempt}, why, [self, id](outcome& out) {
-    if (!out.ok() || out->empty()) return;
-    auto log = [](std::optional<caf::error> e, std::uint64_t id) {
-      if (e) spdlog::warn("instance {}: restart failed: {}", id, from_caf(*e).message());
-    };
-    const auto* i = self->state.pipeline->tentative().instances.find(id);
-    auto l = i != nullptr ? launch_of(self, *i) : result<vm_launch>(error::not_found("instance is gone"));
-    if (l.ok()) {
-      if (auto shared = vm::check_shared_directories(*i); !shared.ok()) l = shared.error();
-    }
-    if (!l.ok()) {
-      self->state.pipeline->submit_then(self, domain::mark_start_failed{id, l.error().message(), now_us()},
-                                        after(*out, "supervisor"), [](outcome&) {});
+  const auto* i = pipeline.tentative().instances.find(id);
+  if (i == nullptr) return then(caf_error(error::not_found("instance " + std::to_string(id) + " does not exist")), id);
+  auto prepared = prepared_launch(self, *i);
+  auto proceed = [self, id, then, prepared](outcome& out) mutable {
+    if (!out.ok()) return then(caf_error(out.error()), id);
+    if (out->empty()) return then(std::nullopt, id);
+    auto next = after(*out, "supervisor");
+    if (!prepared.ok()) {
+      self->state.pipeline->submit_then(self, domain::mark_start_failed{id, prepared.error().message(), now_us()}, next,
+                                        [then, id, e = caf_error(prepared.error())](outcome&) { then(e, id); });
       return;
     }
-    launch(self, id, std::move(*l), after(*out, "supervisor"), log);
-  });
+    launch(self, id, std::move(*prepared), next, then);
+  };
+  if (why.restart_attempt != 0) {
+    pipeline.submit_then(self, domain::begin_restart{id, why.restart_attempt}, why.cause, std::move(proceed));
+    return;
+  }
+  if (!prepared.ok()) return then(caf_error(prepared.error()), id);
+  // By name: names are unique, and resolved before ids.
+  pipeline.submit_then(self, domain::start_instance{i->name}, why.cause, std::move(proceed));
+}
+
+// A user's start of the instance `ref` names.
+void start(manager_actor* self, const std::string& ref, const events::cause& who, then_fn then) {
+  const auto* i = self->state.pipeline->tentative().instances.resolve(ref);
+  if (i == nullptr) return then(caf_error(error::not_found("instance '" + ref + "' does not exist")), 0);
+  start(self, i->id, start_reason{who}, std::move(then));
 }
 
 // When the restart of a `restarting` instance is due, this manager is told (restart_atom), with
@@ -346,7 +359,7 @@ void reconcile(manager_actor* self) {
     if (i.autostart && domain::at_rest(i.state)) {
       spdlog::info("instance {}: autostart", id);
       // By name: names are unique and resolved first, and a name may be another instance's id.
-      start(self, i.name, origin("autostart"), [](std::optional<caf::error> e, std::uint64_t id) {
+      start(self, id, start_reason{origin("autostart")}, [](std::optional<caf::error> e, std::uint64_t id) {
         if (e) spdlog::warn("instance {}: autostart failed: {}", id, from_caf(*e).message());
       });
       continue;
@@ -461,9 +474,7 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
     promise.deliver(*e);
     return;
   }
-          const auto* i = self->state.pipeline->tentative().instances.find(id);
-          start(self, i != nullptr ? i->name : std::to_string(id), who,
-                [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
+          start(self, id, start_reason{who}, [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
             answer(self, promise, std::move(e), id);
           });
         });
@@ -472,7 +483,11 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
       [=](exited_atom, std::uint64_t id, int code, int signal, std::string& shutdown_reason) {
         on_exited(self, id, code, signal, std::move(shutdown_reason));
       },
-      [=](restart_atom, std::uint64_t id, unsigned attempt, const events::cause& why) { relaunch(self, id, attempt, why); },
+      [=](restart_atom, std::uint64_t id, unsigned attempt, const events::cause& why) {
+        start(self, id, start_reason{why, attempt}, [](std::optional<caf::error> e, std::uint64_t id) {
+          if (e) spdlog::warn("instance {}: restart failed: {}", id, from_caf(*e).message());
+        });
+      },
       [=](phone_home_atom, std::uint64_t id, domain::phone_home_report& r) {
         spdlog::info("instance {} phoned home as '{}'", id, r.hostname);
         record_report(self, domain::record_phone_home{id, std::move(r)});
