@@ -8,13 +8,16 @@
 //   (instance_request, cause)        -> instance   checks, then files, then instance.created;
 //                                                  all or nothing (see below)
 //   (modify_instance, cause)         -> instance   vm.sh is written again
+//   (add_forward|remove_forward, cause) -> instance  applied to a running qemu first
+//   (add_mount|remove_mount, cause)  -> instance   from the instance's next start
 //   (remove_instance_request, cause) -> {removed: instance}  --force stops it first
 //   (start_atom, ref, cause)         -> instance   once QMP says "running"
 //   (stop_request, cause)            -> instance   once qemu has ended
 //   (restart_atom, stop_request, cause) -> instance
 //   (list_atom, "networks"|"instances"), (get_atom, "networks"|"instances", ref)
-// From VM actors: exited_atom, phone_home_atom, ip_atom (see vm_actor.hpp).
-// From itself: (restart_atom, uint64 id, uint32 attempt) when a scheduled restart is due.
+// From VM actors: exited_atom, phone_home_atom, ip_atom, stage_atom, ready_atom (see vm_actor.hpp).
+// From itself: (restart_atom, uint64 id, uint32 attempt, cause) when a scheduled restart is due.
+// From the VM actors it monitors: their down messages (a failed one is replaced: take_over).
 //
 // Supervision of qemu: an end nobody asked for is decided by the instance's restart policy
 // (domain/restart_policy.hpp): instance.crashed (or stopped, for a guest poweroff), then
