@@ -70,4 +70,11 @@ inline caf::error caf_error(const error& e) { return to_caf(e); }
 // `kaso instance create`: checks, provisioning and instance.created (see instance_manager.hpp).
 caf::result<json_text> create(manager_actor* self, const instance_request& req, const events::cause& who);
 
+// Port forwards and shared directories changed after create (instance_changes.cpp): a forward
+// reaches a running qemu before it is recorded; a mount takes effect at the next start.
+caf::result<json_text> change(manager_actor* self, const domain::add_forward& c, const events::cause& who);
+caf::result<json_text> change(manager_actor* self, const domain::remove_forward& c, const events::cause& who);
+caf::result<json_text> change(manager_actor* self, const domain::add_mount& c, const events::cause& who);
+caf::result<json_text> change(manager_actor* self, const domain::remove_mount& c, const events::cause& who);
+
 }  // namespace kaso::actors::instances

@@ -106,6 +106,16 @@ status read_list(const nlohmann::json& body, const char* key, std::size_t max, c
   return ok_status();
 }
 
+// The body {"KEY": "SPEC"} of adding a forward or a mount: the spec, or what is wrong.
+result<std::string> read_spec(const httplib::Request& req, const char* key, const char* example) {
+  auto body = parse_object(req, {key});
+  if (!body.ok()) return body.error();
+  auto spec = optional_string(*body, key);
+  if (!spec.ok()) return spec.error();
+  if (!*spec) return error::invalid_argument(std::string("give the '") + key + "', e.g. \"" + example + "\"");
+  return **spec;
+}
+
 // A shared directory is one the caller may read (and write, unless read-only): checked with the
 // caller's rights, as --file imports are. What is shared is the directory checked, its links
 // resolved (and its name checked again).
@@ -342,12 +352,9 @@ std::vector<route> machine_routes(const api_context& ctx) {
        }},
       {"POST", "/api/v1/instances/{ref}/forwards",
        [=](const request_context& rc, httplib::Response& res) {
-         auto body = parse_object(rc.req, {"forward"});
-         if (!body.ok()) return write_error(res, body.error());
-         auto spec = optional_string(*body, "forward");
+         auto spec = read_spec(rc.req, "forward", "8080:80");
          if (!spec.ok()) return write_error(res, spec.error());
-         if (!*spec) return write_error(res, error::invalid_argument("give the 'forward', e.g. \"8080:80\""));
-         auto f = domain::parse_port_forward(**spec);
+         auto f = domain::parse_port_forward(*spec);
          if (!f.ok()) return write_error(res, f.error());
          answer(ctx, res, 200, domain::add_forward{rc.param, *f}, rc.who);
        }},
@@ -359,12 +366,9 @@ std::vector<route> machine_routes(const api_context& ctx) {
        }},
       {"POST", "/api/v1/instances/{ref}/mounts",
        [=](const request_context& rc, httplib::Response& res) {
-         auto body = parse_object(rc.req, {"mount"});
-         if (!body.ok()) return write_error(res, body.error());
-         auto spec = optional_string(*body, "mount");
+         auto spec = read_spec(rc.req, "mount", "/home/me/src:/src:ro");
          if (!spec.ok()) return write_error(res, spec.error());
-         if (!*spec) return write_error(res, error::invalid_argument("give the 'mount', e.g. \"/home/me/src:/src:ro\""));
-         auto m = domain::parse_guest_mount(**spec);
+         auto m = domain::parse_guest_mount(*spec);
          if (!m.ok()) return write_error(res, m.error());
          auto checked = shareable(rc.who.uid, *m);
          if (!checked.ok()) return write_error(res, checked.error());

@@ -125,6 +125,11 @@ struct vm_lifecycle : ::testing::Test {
   }
 };
 
+// A start, then a crash the policy restarts.
+const std::vector<std::string> crash_and_restart = {"instance.starting", "instance.started", "instance.crashed",
+                                                    "instance.restart_scheduled", "instance.starting",
+                                                    "instance.restarted"};
+
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += s + " ";
@@ -218,8 +223,7 @@ TEST_F(vm_lifecycle, issue_18_a_crash_is_restarted_by_the_policy_and_a_guest_pow
   auto& sup = srv.sup;
   ASSERT_TRUE(start(sys, sup).ok());
   ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGKILL));
-  ASSERT_TRUE(story_is({"instance.starting", "instance.started", "instance.crashed", "instance.restart_scheduled",
-                        "instance.starting", "instance.restarted"}))
+  ASSERT_TRUE(story_is(crash_and_restart))
       << joined(story());
   EXPECT_EQ(last_of("instance.crashed").payload["signal"], SIGKILL);
   EXPECT_EQ(host->running(), std::vector<std::int64_t>{fake_vm_host::first_pid + 1});
@@ -248,8 +252,7 @@ TEST_F(vm_lifecycle, issue_18_a_server_restart_takes_over_the_running_qemu) {
   EXPECT_EQ(host->launches(), 1u);
   // The taken-over qemu is watched: its crash is heard and restarted.
   ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGSEGV));
-  ASSERT_TRUE(story_is({"instance.starting", "instance.started", "instance.crashed", "instance.restart_scheduled",
-                        "instance.starting", "instance.restarted"}))
+  ASSERT_TRUE(story_is(crash_and_restart))
       << joined(story());
 }
 
@@ -264,8 +267,7 @@ TEST_F(vm_lifecycle, issue_18_a_qemu_that_vanished_while_the_server_was_down_is_
   spawn(srv);
   auto& sys = srv.sys;
   auto& sup = srv.sup;
-  ASSERT_TRUE(story_is({"instance.starting", "instance.started", "instance.crashed", "instance.restart_scheduled",
-                        "instance.starting", "instance.restarted"}))
+  ASSERT_TRUE(story_is(crash_and_restart))
       << joined(story());
   EXPECT_NE(last_of("instance.crashed").payload.value("reason", "").find("vanished while the server was down"),
             std::string::npos)
@@ -308,8 +310,7 @@ TEST_F(vm_lifecycle_with_ssh, issue_18_a_failed_vm_actor_is_replaced_and_its_qem
       << "the manager had its qemu taken over";
   EXPECT_EQ(host->running(), std::vector<std::int64_t>{fake_vm_host::first_pid});
   ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGKILL));
-  ASSERT_TRUE(story_is({"instance.starting", "instance.started", "instance.crashed", "instance.restart_scheduled",
-                        "instance.starting", "instance.restarted"}))
+  ASSERT_TRUE(story_is(crash_and_restart))
       << joined(story());
 }
 
