@@ -309,6 +309,29 @@ void reconcile(manager_actor* self) {
   }
 }
 
+// Writes instance `id`'s vm.sh from its durable state, on a worker. One write per instance at a
+// time: a change during a write has it written once more afterwards, so the last write is of the
+// latest state.
+void rewrite_vm_script(manager_actor* self, std::uint64_t id) {
+  auto& scripts = self->state.scripts;
+  if (auto it = scripts.find(id); it != scripts.end()) {
+    it->second = true;
+    return;
+  }
+  const auto& m = self->state.pipeline->durable();
+  const auto* i = m.instances.find(id);
+  const auto* n = i != nullptr ? m.networks.find(i->network_id) : nullptr;
+  if (n == nullptr) return;
+  scripts[id] = false;
+  run_blocking(self, [i = *i, n = *n, p = self->state.settings.platform] { return vm::write_vm_script(i, n, p); },
+               [self, id](status s) {
+                 if (!s.ok()) spdlog::warn("{}", s.error().message());
+                 bool again = self->state.scripts[id];
+                 self->state.scripts.erase(id);
+                 if (again) rewrite_vm_script(self, id);
+               });
+}
+
 // What a durable event asks of others: the image manager learns which images instances use.
 void act_on(manager_actor* self, const events::event& e) {
   if (e.kind != "instance") return;
@@ -324,12 +347,7 @@ void act_on(manager_actor* self, const events::event& e) {
   // vm.sh, the command line for hacking, follows every change of it.
   if (e.type == "instance.modified" || e.type == "instance.mount_added" || e.type == "instance.mount_removed" ||
       e.type == "instance.forward_added" || e.type == "instance.forward_removed") {
-    const auto& m = self->state.pipeline->durable();
-    const auto* i = m.instances.find(std::stoull(e.id));
-    const auto* n = i != nullptr ? m.networks.find(i->network_id) : nullptr;
-    if (n != nullptr) {
-      run_blocking(self, [i = *i, n = *n, p = self->state.settings.platform] { return vm::write_vm_script(i, n, p); });
-    }
+    rewrite_vm_script(self, std::stoull(e.id));
   }
 }
 

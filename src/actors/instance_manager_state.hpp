@@ -31,6 +31,7 @@ struct instance_manager_state {
   std::map<std::uint64_t, pending_create> creating;
   std::map<std::uint64_t, vm_actor_handle> vms;  // the VM actor of every instance whose qemu we run
   std::map<std::uint64_t, std::string> stages;  // how far each running boot has come (transient)
+  std::map<std::uint64_t, bool> scripts;  // vm.sh being written; true: to be written again after
   static inline const char* name = "instance-manager";
 };
 

@@ -103,6 +103,7 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t self, caf::actor manag
   st.boot = watch_boot(l, manager, console_offset);
   if (auto w = watch(self); !w.ok()) {
     (void)st.qemu->stop(std::chrono::milliseconds(0), true);
+    st.qemu.reset();
     self->quit();
     return to_caf(w.error());
   }
@@ -124,7 +125,10 @@ caf::result<bool> adopt(vm_actor_t self, caf::actor manager, const vm_launch& l,
   st.qemu = std::move(*vm);
   st.listener = std::move(*listener);
   st.boot = watch_boot(l, manager, console_size(l));
-  if (auto w = watch(self); !w.ok()) return fail(w.error());
+  if (auto w = watch(self); !w.ok()) {
+    st.qemu.reset();  // not watched: let go of it (it keeps running)
+    return fail(w.error());
+  }
   return true;
 }
 
