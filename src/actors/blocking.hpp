@@ -14,17 +14,20 @@ namespace kaso::actors {
 
 // Runs `work` on a worker of its own, then `then(its status)` inside `self` (a timeout or a
 // failed worker is an error status). `then` may be empty: the outcome is then only logged.
+// The worker: runs the work once, answers its status, ends. (A function with an argument, not a
+// capturing lambda: CAF 0.17 binds an empty argument tuple through a null pointer.)
+inline caf::behavior blocking_worker(caf::event_based_actor* self, std::function<status()> work) {
+  return {[self, work](run_atom) -> status {
+    auto s = work();
+    self->quit();
+    return s;
+  }};
+}
+
 template <class Actor>
 void run_blocking(Actor* self, std::function<status()> work, std::function<void(status)> then = {},
                   caf::timespan bound = timeouts::file_work) {
-  auto worker = self->home_system().template spawn<caf::detached>(
-      [work = std::move(work)](caf::event_based_actor* w) -> caf::behavior {
-        return {[w, work](run_atom) -> status {
-          auto s = work();
-          w->quit();
-          return s;
-        }};
-      });
+  auto worker = self->home_system().template spawn<caf::detached>(blocking_worker, std::move(work));
   auto done = [then](status s) {
     if (then) {
       then(std::move(s));

@@ -1,5 +1,8 @@
 // The lifecycle of an instance (see the table in instance.hpp): start, stop, qemu's end, automatic
 // restarts under the instance's restart policy, and the guest's reports; deciders and fold.
+#include <algorithm>
+#include <limits>
+
 #include "domain/instance.hpp"
 #include "domain/instance_events.hpp"
 #include "domain/ipv4.hpp"
@@ -11,6 +14,7 @@ using detail::existing;
 using detail::take;
 
 constexpr std::size_t max_restart_history = 1001;  // the largest limit validate() allows, plus one
+constexpr std::uint64_t max_restart_delay_ms = 24 * 3600 * 1000;  // far above the largest backoff validate() allows
 
 // Builds the events of one decision, numbering their versions from the instance's.
 class decision {
@@ -204,8 +208,11 @@ void apply_lifecycle(instance& i, const events::event& e) {
     i.state = instance_state::restarting;
     std::uint64_t delay_ms = 0;
     take(p, "delay_ms", delay_ms);
+    delay_ms = std::min(delay_ms, max_restart_delay_ms);  // a log's number, never an overflow
     take(p, "attempt", i.restart_attempt);
-    i.restart_due_us = e.time_us + static_cast<std::int64_t>(delay_ms) * 1000;
+    const auto delay_us = static_cast<std::int64_t>(delay_ms) * 1000;
+    const auto latest = std::numeric_limits<std::int64_t>::max();
+    i.restart_due_us = e.time_us > latest - delay_us ? latest : e.time_us + delay_us;
     i.restart_times_us.push_back(e.time_us);
     if (i.restart_times_us.size() > max_restart_history) i.restart_times_us.erase(i.restart_times_us.begin());
   } else if (t == "instance.restart_cancelled") {
