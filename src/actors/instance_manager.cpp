@@ -61,6 +61,8 @@ events::cause after(const std::vector<events::event>& stored, std::string name) 
   return stored.empty() ? origin(std::move(name)) : events::following(stored.back(), std::move(name));
 }
 
+void rewrite_vm_script(manager_actor* self, std::uint64_t id);
+
 // What a start or stop leads to: an error, or none; and the instance.
 using then_fn = std::function<void(std::optional<caf::error>, std::uint64_t id)>;
 
@@ -121,6 +123,7 @@ void start(manager_actor* self, std::uint64_t id, start_reason why, then_fn then
     if (!out.ok()) return then(caf_error(out.error()), id);
     if (out->empty()) return then(std::nullopt, id);
     auto next = after(*out, "supervisor");
+    rewrite_vm_script(self, id);  // vm.sh shows this boot's command line (issue #16: e.g. another accelerator)
     if (!prepared.ok()) {
       self->state.pipeline->submit_then(self, domain::mark_start_failed{id, prepared.error().message(), now_us()}, next,
                                         [then, id, e = caf_error(prepared.error())](outcome&) { then(e, id); });

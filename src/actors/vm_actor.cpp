@@ -47,6 +47,15 @@ void report_end(vm_actor_t self, caf::actor manager, std::uint64_t id, int code,
   self->quit();
 }
 
+// qemu.log holds one boot: the previous one's becomes qemu.log.1 (issue #16: a new start showed
+// the last boot's abort as if it were its own).
+void rotate_qemu_log(const std::string& log) {
+  std::error_code ec;
+  if (log.empty() || std::filesystem::file_size(log, ec) == 0 || ec) return;
+  std::filesystem::rename(log, log + ".1", ec);
+  if (ec) spdlog::warn("cannot keep {} as {}.1: {}", log, log, ec.message());
+}
+
 // The console log's size: where this boot's output will begin.
 std::uint64_t console_size(const vm_launch& l) {
   std::error_code ec;
@@ -91,6 +100,7 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t self, caf::actor manag
     if (auto b = guest::bound_console_log(l.console_log); !b.ok()) spdlog::warn("{}", b.error().message());
   }
   auto console_offset = console_size(l);
+  rotate_qemu_log(l.log_file);
   auto vm = st.host->launch({l.argv, l.qmp_socket, l.log_file, l.timeout});
   if (!vm.ok()) {
     self->quit();

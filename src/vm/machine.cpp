@@ -85,7 +85,8 @@ result<bootstrap::guest_config> guest_config_for(const domain::instance& i, cons
     bootstrap::guest_user u;
     u.name = id.name;
     u.gecos = id.gecos;
-    u.shell = id.shell;
+    // cloud-init's own default user has bash; useradd's default would be /bin/sh (issue #16).
+    u.shell = id.shell.empty() ? std::string(default_login_shell) : id.shell;
     u.homedir = id.homedir;
     if (!id.public_key.empty()) u.ssh_authorized_keys.push_back(id.public_key);
     u.password_hash = id.password_hash;

@@ -3,6 +3,7 @@
 // them when it provisions (vm.sh, seed) and when it starts qemu, so both see the same argv.
 #pragma once
 
+#include <string_view>
 #include <vector>
 
 #include "bootstrap/guest_config.hpp"
@@ -14,6 +15,9 @@
 #include "vm/vm_platform.hpp"
 
 namespace kaso::vm {
+
+// A guest user's login shell when the identity names none.
+inline constexpr std::string_view default_login_shell = "/bin/bash";
 
 // The port kaso's guest-facing service answers on, at guest_service_address(network).
 inline constexpr std::uint16_t guest_service_port = 80;

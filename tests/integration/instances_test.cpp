@@ -126,6 +126,30 @@ TEST(instances_it, start_stop_restart_crash_and_remove_a_real_qemu) {
 }
 
 // Issue #15, item 7: creations end in any order; each one gets its own id and none fails.
+// Issue #16: every start writes vm.sh anew (it shows this boot's command line, e.g. after the
+// accelerator changed) and keeps qemu.log to this boot (the previous one's becomes qemu.log.1).
+TEST(instances_it, issue_16_each_start_writes_vm_sh_anew_and_keeps_qemu_log_to_its_boot) {
+  fixture f;
+  auto vm = f.create("vm1", {{"restart", "never"}});
+  const std::string script = vm["vm_script_path"], log = vm["log_path"];
+  ASSERT_EQ(call(f.s, "POST", "/api/v1/instances/vm1/start").status, 200);
+  ASSERT_EQ(call(f.s, "POST", "/api/v1/instances/vm1/stop", {{"force", true}}).status, 200);
+  std::ofstream(log, std::ios::app) << "the first boot's last words\n";
+  std::ofstream(script, std::ios::trunc) << "stale\n";
+  ASSERT_EQ(call(f.s, "POST", "/api/v1/instances/vm1/start").status, 200);
+  std::string text;
+  EXPECT_TRUE(eventually([&] {
+    std::ifstream in(script);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+    return text.find("qemu-system-x86_64") != std::string::npos;
+  }, std::chrono::seconds(10))) << text;
+  std::ifstream previous(log + ".1"), current(log);
+  std::string before((std::istreambuf_iterator<char>(previous)), {}), now((std::istreambuf_iterator<char>(current)), {});
+  EXPECT_NE(before.find("the first boot's last words"), std::string::npos) << before;
+  EXPECT_EQ(now.find("the first boot's last words"), std::string::npos) << now;
+  ASSERT_EQ(call(f.s, "POST", "/api/v1/instances/vm1/stop", {{"force", true}}).status, 200);
+}
+
 TEST(instances_it, issue_15_parallel_creates_with_distinct_names_all_succeed) {
   fixture f;
   constexpr int count = 30;

@@ -25,7 +25,7 @@ void add_field_options(cxxopts::Options& options) {
       ("password", "The password", cxxopts::value<std::string>(), "PASSWD")
       ("gecos", "The GECOS field (full name)", cxxopts::value<std::string>(), "GECOS")
       ("homedir", "The home directory", cxxopts::value<std::string>(), "DIR")
-      ("shell", "The login shell", cxxopts::value<std::string>(), "SHELL");
+      ("shell", "The login shell (default: /bin/bash)", cxxopts::value<std::string>(), "SHELL");
 }
 
 result<field_options> take_field_options(const cxxopts::ParseResult& parsed) {

@@ -95,6 +95,9 @@ TEST(machine, guest_config_has_every_identity_the_static_address_and_phone_home)
   EXPECT_EQ(c->users[0].ssh_authorized_keys, std::vector<std::string>{alice.public_key});
   EXPECT_EQ(c->users[0].gecos, alice.gecos);
   EXPECT_EQ(c->users[1].password_hash, "$6$salt$hash");
+  EXPECT_EQ(c->users[1].shell, "/bin/bash") << "issue #16: bash unless the identity names a shell";
+  bob.shell = "/bin/zsh";
+  EXPECT_EQ(guest_config_for(i, host, {bob}, url)->users[0].shell, "/bin/zsh");
   ASSERT_TRUE(c->static_ip);
   EXPECT_EQ(c->static_ip->address, "172.16.4.5");
   EXPECT_EQ(c->static_ip->prefix, 24u);
