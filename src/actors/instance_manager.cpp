@@ -19,29 +19,6 @@ using namespace instances;
 
 // ---- running --------------------------------------------------------------------------------
 
-result<vm_launch> launch_of(manager_actor* self, const domain::instance& i) {
-  const auto& m = self->state.pipeline->tentative();
-  const auto* n = m.networks.find(i.network_id);
-  if (n == nullptr) return error::internal("instance '" + i.name + "' has no network");
-  const auto& p = self->state.settings.platform;
-  auto spec = vm::machine_spec_for(i, *n, p);
-  if (!spec.ok()) return spec.error();
-  auto argv = qemu::build_argv(*spec);
-  if (!argv.ok()) return argv.error();
-  auto f = domain::files_of(i.path);
-  vm_launch l;
-  l.instance_id = i.id;
-  l.argv = std::move(*argv);
-  l.qmp_socket = f.qmp_socket;
-  l.log_file = f.log;
-  const auto& b = domain::traits(i.bootstrapper);
-  if (b.cloud_init && !vm::guest_service_url(*n, p).empty()) l.guest_socket = f.guest_socket;
-  if (b.seed == domain::seed_kind::served) l.seed_dir = f.seed_dir;
-  l.console_log = f.console_log;
-  l.ssh_port = i.ssh_port;
-  return l;
-}
-
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -60,8 +37,6 @@ events::cause origin(std::string name) {
 events::cause after(const std::vector<events::event>& stored, std::string name) {
   return stored.empty() ? origin(std::move(name)) : events::following(stored.back(), std::move(name));
 }
-
-void rewrite_vm_script(manager_actor* self, std::uint64_t id);
 
 // What a start or stop leads to: an error, or none; and the instance.
 using then_fn = std::function<void(std::optional<caf::error>, std::uint64_t id)>;
@@ -101,14 +76,6 @@ struct start_reason {
   events::cause cause;           // the request's, "autostart"'s, or the restart's (following restart_scheduled)
   unsigned restart_attempt = 0;  // an automatic restart's attempt; 0: a user's start or an autostart
 };
-
-// The command line and the checks a start needs before qemu runs.
-result<vm_launch> prepared_launch(manager_actor* self, const domain::instance& i) {
-  auto l = launch_of(self, i);
-  if (!l.ok()) return l.error();
-  if (auto shared = vm::check_shared_directories(i); !shared.ok()) return shared.error();
-  return l;
-}
 
 // Starts instance `id`: decides instance.starting (start_instance for a user's start or an
 // autostart, begin_restart for an automatic restart), then runs qemu (launch). A user's start that
@@ -310,29 +277,6 @@ void reconcile(manager_actor* self) {
     if (!domain::active(i.state)) continue;
     take_over(self, i, "vanished while the server was down");
   }
-}
-
-// Writes instance `id`'s vm.sh from its durable state, on a worker. One write per instance at a
-// time: a change during a write has it written once more afterwards, so the last write is of the
-// latest state.
-void rewrite_vm_script(manager_actor* self, std::uint64_t id) {
-  auto& scripts = self->state.scripts;
-  if (auto it = scripts.find(id); it != scripts.end()) {
-    it->second = true;
-    return;
-  }
-  const auto& m = self->state.pipeline->durable();
-  const auto* i = m.instances.find(id);
-  const auto* n = i != nullptr ? m.networks.find(i->network_id) : nullptr;
-  if (n == nullptr) return;
-  scripts[id] = false;
-  run_blocking(self, [i = *i, n = *n, p = self->state.settings.platform] { return vm::write_vm_script(i, n, p); },
-               [self, id](status s) {
-                 if (!s.ok()) spdlog::warn("{}", s.error().message());
-                 bool again = self->state.scripts[id];
-                 self->state.scripts.erase(id);
-                 if (again) rewrite_vm_script(self, id);
-               });
 }
 
 // What a durable event asks of others: the image manager learns which images instances use.

@@ -71,6 +71,13 @@ inline caf::error caf_error(const error& e) { return to_caf(e); }
 // `kaso instance create`: checks, provisioning and instance.created (see instance_manager.hpp).
 caf::result<json_text> create(manager_actor* self, const instance_request& req, const events::cause& who);
 
+// What qemu is started with (instance_launch.cpp): the command line and files of `i`'s qemu; the
+// same after the checks a start makes first (its shared directories); and vm.sh written anew from
+// `id`'s durable state on a worker (one write per instance at a time, the last of the latest).
+result<vm_launch> launch_of(manager_actor* self, const domain::instance& i);
+result<vm_launch> prepared_launch(manager_actor* self, const domain::instance& i);
+void rewrite_vm_script(manager_actor* self, std::uint64_t id);
+
 // Port forwards and shared directories changed after create (instance_changes.cpp): a forward
 // reaches a running qemu before it is recorded; a mount takes effect at the next start.
 caf::result<json_text> change(manager_actor* self, const domain::add_forward& c, const events::cause& who);
