@@ -87,11 +87,10 @@ void act_on(image_manager_actor* self, const events::event& e) {
   } else if (e.type == "task.cancelled") {
     if (auto it = st.running.find(std::stoull(e.id)); it != st.running.end()) *it->second.cancel = true;
   } else if (e.type == "image.removed") {
-    run_blocking(self, [path = e.payload.value("path", std::string())] {
-      std::error_code ec;  // already gone is fine
-      std::filesystem::remove(path, ec);
-      return ok_status();
-    });
+    // Here, before the answer: a removal answered is a file gone. (One unlink; an answer that waits
+    // for a worker is still to do, as for instances.)
+    std::error_code ec;  // already gone is fine
+    std::filesystem::remove(e.payload.value("path", std::string()), ec);
   }
 }
 
