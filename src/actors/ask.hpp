@@ -1,16 +1,19 @@
 // Asking an actor from a thread that is not an actor (an HTTP handler, a test): a blocking
 // request with the finite request timeout, the answer or the error turned into kaso::result.
+// For a typed handle the message must be one its interface holds (`accepts`, protocols.hpp):
+// otherwise the call does not compile.
 // Include only in .cpp files: it pulls in CAF.
 #pragma once
 
 #include <optional>
 
-#include "actors/messages.hpp"
+#include "actors/protocols.hpp"
 
 namespace kaso::actors {
 
-template <class Reply, class... Ts>
-result<Reply> ask_within(caf::actor_system& sys, caf::timespan timeout, const caf::actor& target, Ts&&... xs) {
+template <class Reply, class Handle, class... Ts>
+  requires accepts<Handle, Ts...>
+result<Reply> ask_within(caf::actor_system& sys, caf::timespan timeout, const Handle& target, Ts&&... xs) {
   caf::scoped_actor self{sys};
   std::optional<result<Reply>> out;
   self->request(target, timeout, std::forward<Ts>(xs)...)
@@ -19,8 +22,9 @@ result<Reply> ask_within(caf::actor_system& sys, caf::timespan timeout, const ca
   return std::move(*out);
 }
 
-template <class Reply, class... Ts>
-result<Reply> ask(caf::actor_system& sys, const caf::actor& target, Ts&&... xs) {
+template <class Reply, class Handle, class... Ts>
+  requires accepts<Handle, Ts...>
+result<Reply> ask(caf::actor_system& sys, const Handle& target, Ts&&... xs) {
   return ask_within<Reply>(sys, request_timeout, target, std::forward<Ts>(xs)...);
 }
 

@@ -13,11 +13,11 @@ struct identity_manager_state {
   static inline const char* name = "identity-manager";
 };
 
-using identity_manager_actor = caf::stateful_actor<identity_manager_state>;
+using identity_manager_ptr = identity_manager_impl::stateful_pointer<identity_manager_state>;
 
 // Answers with the identity as the durable state has it, by id (or, for a command that changed
 // nothing while an earlier one is still in flight, as it will be).
-command_pipeline<domain::identities>::reply_builder view_of(identity_manager_actor* self, std::uint64_t id) {
+command_pipeline<domain::identities>::reply_builder view_of(identity_manager_ptr self, std::uint64_t id) {
   return [self, id](const std::vector<events::event>&) {
     const auto& p = *self->state.pipeline;
     const auto* i = p.durable().find(id);
@@ -26,7 +26,7 @@ command_pipeline<domain::identities>::reply_builder view_of(identity_manager_act
   };
 }
 
-caf::behavior identity_manager(identity_manager_actor* self, events::event_store* store,
+identity_manager_impl::behavior_type identity_manager(identity_manager_ptr self, events::event_store* store,
                                domain::identities initial) {
   self->state.pipeline.emplace(*store, std::move(initial),
                                [self](const events::event&) { self->state.list_cache.reset(); });
@@ -53,10 +53,10 @@ caf::behavior identity_manager(identity_manager_actor* self, events::event_store
           return nlohmann::json{{"removed", as_was}};
         });
       },
-      [=, &pipeline](appended_atom, std::uint64_t token, result<std::vector<events::event>>& r) {
+      [=, &pipeline](appended_atom, std::uint64_t token, events_result& r) {
         pipeline.on_appended(token, r);
       },
-      [=, &pipeline](list_atom, const std::string&) {
+      [=, &pipeline](list_atom, identities_atom) {
         auto& cache = self->state.list_cache;
         if (!cache) {
           nlohmann::json out = nlohmann::json::array();
@@ -65,7 +65,7 @@ caf::behavior identity_manager(identity_manager_actor* self, events::event_store
         }
         return cache;
       },
-      [=, &pipeline](get_atom, const std::string&, const std::string& ref) -> caf::result<json_text> {
+      [=, &pipeline](get_atom, identities_atom, const std::string& ref) -> caf::result<json_text> {
         if (const auto* i = pipeline.durable().resolve(ref)) return pipeline.text(domain::to_json(*i));
         return to_caf(error::not_found("identity '" + ref + "' does not exist"));
       },
@@ -78,18 +78,17 @@ caf::behavior identity_manager(identity_manager_actor* self, events::event_store
         }
         return out;
       },
-      [=](fail_atom) -> caf::result<void> {
+      [=](fail_atom, identities_atom) {
         // Test hook for supervision: the actor dies as if a handler had failed.
         self->quit(caf::sec::runtime_error);
-        return caf::unit;
       },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_identity_manager(caf::actor_system& sys, events::event_store& store,
-                                  domain::identities initial) {
+identity_manager_actor spawn_identity_manager(caf::actor_system& sys, events::event_store& store,
+                                              domain::identities initial) {
   return sys.spawn(identity_manager, &store, std::move(initial));
 }
 

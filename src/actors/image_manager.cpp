@@ -29,7 +29,7 @@ struct image_manager_state {
   static inline const char* name = "image-manager";
 };
 
-using image_manager_actor = caf::stateful_actor<image_manager_state>;
+using image_manager_ptr = image_manager_impl::stateful_pointer<image_manager_state>;
 
 json_text text(const nlohmann::json& j) { return command_pipeline<domain::images>::text(j); }
 
@@ -43,7 +43,7 @@ nlohmann::json task_view(const image_manager_state& st, const domain::task& t) {
 }
 
 // The blocking part of a task, on its own detached actor: fetch, then report to the manager.
-caf::behavior worker(caf::event_based_actor* self, caf::actor manager, images::fetch_request request,
+caf::behavior worker(caf::event_based_actor* self, image_worker_sink manager, images::fetch_request request,
                      std::shared_ptr<std::atomic<bool>> cancel) {
   auto id = request.task_id;
   auto got = images::fetch_image(
@@ -57,7 +57,7 @@ caf::behavior worker(caf::event_based_actor* self, caf::actor manager, images::f
   return {};
 }
 
-void start_worker(image_manager_actor* self, const domain::task& t) {
+void start_worker(image_manager_ptr self, const domain::task& t) {
   auto& st = self->state;
   images::fetch_request r;
   r.task_id = t.id;
@@ -76,11 +76,11 @@ void start_worker(image_manager_actor* self, const domain::task& t) {
   }
   auto& run = st.running[t.id];
   spdlog::info("task {}: {} of image '{}' started", t.id, t.kind, t.image_name);
-  self->spawn<caf::detached>(worker, caf::actor_cast<caf::actor>(self), std::move(r), run.cancel);
+  self->spawn<caf::detached>(worker, image_worker_sink{self}, std::move(r), run.cancel);
 }
 
 // What a durable event asks of the world outside the log.
-void act_on(image_manager_actor* self, const events::event& e) {
+void act_on(image_manager_ptr self, const events::event& e) {
   auto& st = self->state;
   if (e.type == "task.started") {
     if (const auto* t = st.pipeline->durable().find_task(std::stoull(e.id))) start_worker(self, *t);
@@ -96,7 +96,7 @@ void act_on(image_manager_actor* self, const events::event& e) {
 
 // Records a finished task: its images, or its failure. `joined_paths`: the files of the images
 // that joined the download, made by give_joined_files (`given` says whether that worked).
-void record_task(image_manager_actor* self, std::uint64_t id, result<images::fetched_image> got,
+void record_task(image_manager_ptr self, std::uint64_t id, result<images::fetched_image> got,
                  const std::map<std::uint64_t, std::string>& joined_paths, status given) {
   auto& st = self->state;
   auto& pipeline = *st.pipeline;
@@ -127,7 +127,7 @@ void record_task(image_manager_actor* self, std::uint64_t id, result<images::fet
   if (decided.ok()) pipeline.append_own(self, std::move(decided.value()));
 }
 
-void on_task_done(image_manager_actor* self, std::uint64_t id, result<images::fetched_image>& got) {
+void on_task_done(image_manager_ptr self, std::uint64_t id, result<images::fetched_image>& got) {
   auto& st = self->state;
   st.running.erase(id);
   const auto* t = st.pipeline->tentative().find_task(id);
@@ -161,7 +161,7 @@ void on_task_done(image_manager_actor* self, std::uint64_t id, result<images::fe
       timeouts::provisioning);
 }
 
-caf::behavior image_manager(image_manager_actor* self, events::event_store* store, image_settings settings,
+image_manager_impl::behavior_type image_manager(image_manager_ptr self, events::event_store* store, image_settings settings,
                             domain::images initial) {
   auto& st = self->state;
   st.settings = std::move(settings);
@@ -214,7 +214,7 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
       [=, &pipeline](domain::cancel_task& cmd, events::cause& who) -> caf::result<json_text> {
         return pipeline.submit(self, cmd, who, task_reply(cmd.task_id));
       },
-      [=, &pipeline](appended_atom, std::uint64_t token, result<std::vector<events::event>>& r) {
+      [=, &pipeline](appended_atom, std::uint64_t token, events_result& r) {
         pipeline.on_appended(token, r);
       },
       [=, &pipeline](reserve_atom, const std::string& ref, std::uint64_t instance_id) -> caf::result<domain::image_facts> {
@@ -234,49 +234,56 @@ caf::behavior image_manager(image_manager_actor* self, events::event_store* stor
         }
       },
       [=](done_atom, std::uint64_t id, result<images::fetched_image>& got) { on_task_done(self, id, got); },
-      [=](list_atom, const std::string& what) -> json_text {
+      [=](list_atom, images_atom) {
         nlohmann::json out = nlohmann::json::array();
-        if (what == "tasks") {
-          for (const auto& [id, t] : self->state.pipeline->durable().tasks) out.push_back(task_view(self->state, t));
-        } else {
-          for (const auto& [id, i] : self->state.pipeline->durable().by_id) {
-            out.push_back(domain::to_json(i, self->state.pipeline->durable()));
-          }
+        for (const auto& [id, i] : self->state.pipeline->durable().by_id) {
+          out.push_back(domain::to_json(i, self->state.pipeline->durable()));
         }
         return text(out);
       },
-      [=](get_atom, const std::string& what, const std::string& ref) -> caf::result<json_text> {
+      [=](list_atom, tasks_atom) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& [id, t] : self->state.pipeline->durable().tasks) out.push_back(task_view(self->state, t));
+        return text(out);
+      },
+      [=](get_atom, catalogue_atom, const std::string& arch_name) {
         auto& st = self->state;
-        if (what == "catalogue") {
-          auto arch = images::parse_cpu_arch(ref).value_or(st.settings.host_arch);
-          nlohmann::json out = nlohmann::json::array();
-          for (const auto& e : st.settings.catalogue.entries_for(arch)) {
-            out.push_back({{"name", e.name}, {"os", e.os}, {"version", e.version},
-                           {"arch", images::to_string(e.arch)}, {"url", e.url}, {"format", e.format},
-                           {"min_cpu", e.min_cpu}, {"min_ram_mb", e.min_ram_mb}, {"min_space_mb", e.min_space_mb},
-                           {"other_arch", e.arch != st.settings.host_arch}, {"eol", e.eol}});
-          }
-          return text(out);
+        auto arch = images::parse_cpu_arch(arch_name).value_or(st.settings.host_arch);
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& e : st.settings.catalogue.entries_for(arch)) {
+          out.push_back({{"name", e.name}, {"os", e.os}, {"version", e.version},
+                         {"arch", images::to_string(e.arch)}, {"url", e.url}, {"format", e.format},
+                         {"min_cpu", e.min_cpu}, {"min_ram_mb", e.min_ram_mb}, {"min_space_mb", e.min_space_mb},
+                         {"other_arch", e.arch != st.settings.host_arch}, {"eol", e.eol}});
         }
-        if (what == "tasks") {
-          std::uint64_t id = 0;
-          auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-          const bool whole = ec == std::errc() && end == ref.data() + ref.size();  // "1xyz" is no task
-          const auto* t = whole ? st.pipeline->durable().find_task(id) : nullptr;
-          if (t == nullptr) return to_caf(error::not_found("task '" + ref + "' does not exist"));
-          return text(task_view(st, *t));
-        }
-        const auto* i = st.pipeline->durable().resolve(ref);
+        return text(out);
+      },
+      [=](get_atom, tasks_atom, const std::string& ref) -> caf::result<json_text> {
+        auto& st = self->state;
+        std::uint64_t id = 0;
+        auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
+        const bool whole = ec == std::errc() && end == ref.data() + ref.size();  // "1xyz" is no task
+        const auto* t = whole ? st.pipeline->durable().find_task(id) : nullptr;
+        if (t == nullptr) return to_caf(error::not_found("task '" + ref + "' does not exist"));
+        return text(task_view(st, *t));
+      },
+      [=](get_atom, images_atom, const std::string& ref) -> caf::result<json_text> {
+        const auto& images = self->state.pipeline->durable();
+        const auto* i = images.resolve(ref);
         if (i == nullptr) return to_caf(error::not_found("image '" + ref + "' does not exist"));
-        return text(domain::to_json(*i, st.pipeline->durable()));
+        return text(domain::to_json(*i, images));
+      },
+      [=](fail_atom, images_atom) {
+        // Test hook for supervision: the actor dies as if a handler had failed.
+        self->quit(caf::sec::runtime_error);
       },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_image_manager(caf::actor_system& sys, events::event_store& store, image_settings settings,
-                               domain::images initial) {
+image_manager_actor spawn_image_manager(caf::actor_system& sys, events::event_store& store,
+                                        image_settings settings, domain::images initial) {
   return sys.spawn(image_manager, &store, std::move(settings), std::move(initial));
 }
 

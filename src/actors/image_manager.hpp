@@ -1,13 +1,16 @@
 // The image manager: decides image and task commands, owns the images and tasks read models, and
 // runs each image task in a worker actor of its own (detached: it blocks on the network or disk).
 //
-// Protocol (replies or a caf::error of category "kaso"):
+// Protocol (image_manager_actor in protocols.hpp; replies or a caf::error of category "kaso"):
 //   (start_image_task, cause)  -> task        recorded, then the worker starts; 202 for the API
 //   (modify_image, cause)      -> image
 //   (remove_image, cause)      -> image       the image as it was; its file is deleted
 //   (cancel_task, cause)       -> task
-//   (list_atom, "images")      -> json_text;  (list_atom, "tasks") -> json_text
-//   (get_atom, "images", ref)  -> image;      (get_atom, "tasks", id) -> task (with live progress)
+//   (reserve_atom, ref, instance id) -> image facts; (release_atom, instance id)
+//   (durable_atom, event)      an instance event other actors made durable (for used_by)
+//   (list_atom, images_atom)   -> json_text;  (list_atom, tasks_atom) -> json_text
+//   (get_atom, images_atom, ref) -> image;    (get_atom, tasks_atom, id) -> task (with live progress)
+//   (get_atom, catalogue_atom, arch) -> the catalogue's entries for that CPU architecture
 // Tasks that were running when the server stopped are started again (downloads resume).
 // Progress lives in memory only; the log records each task's start and end.
 #pragma once
@@ -15,8 +18,7 @@
 #include <filesystem>
 #include <optional>
 
-#include <caf/fwd.hpp>
-
+#include "actors/protocols.hpp"
 #include "domain/image.hpp"
 #include "images/catalogue.hpp"
 
@@ -32,7 +34,7 @@ struct image_settings {
   images::cpu_arch host_arch = images::cpu_arch::x86_64;
 };
 
-caf::actor spawn_image_manager(caf::actor_system& sys, events::event_store& store,
-                               image_settings settings, domain::images initial);
+image_manager_actor spawn_image_manager(caf::actor_system& sys, events::event_store& store,
+                                        image_settings settings, domain::images initial);
 
 }  // namespace kaso::actors

@@ -46,7 +46,7 @@ using then_fn = std::function<void(std::optional<caf::error>, std::uint64_t id)>
 // by `next` (following the instance.starting).
 void launch(manager_actor* self, std::uint64_t id, vm_launch l, events::cause next, then_fn then) {
   self->state.stages.erase(id);
-  auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), l, self->state.settings.vm_host);
+  auto vm = spawn_vm_actor(self->home_system(), vm_observer_actor{self}, l, self->state.settings.vm_host);
   self->monitor(vm);
   self->state.vms[id] = vm;
   self->request(vm, l.timeout + timeouts::bookkeeping, start_atom_v)
@@ -183,9 +183,9 @@ void remove(manager_actor* self, const remove_instance_request& req, const event
   auto path = i->path;
   pipeline.submit_then(self, domain::remove_instance{req.ref}, who, [self, promise, as_was, path](outcome& out) mutable {
     if (!out.ok()) {
-    promise.deliver(caf_error(out.error()));
-    return;
-  }
+      promise.deliver(caf_error(out.error()));
+      return;
+    }
     // The directory holds the disk: removed by a worker, answered once gone.
     run_blocking(self, [path] { return vm::remove_instance_files(path); }, [promise, as_was](status s) mutable {
       if (!s.ok()) spdlog::warn("{}", s.error().message());
@@ -231,7 +231,7 @@ void take_over(manager_actor* self, const domain::instance& i, const std::string
     vanished(launch.ok() ? "no pid recorded" : launch.error().message());
     return;
   }
-  auto vm = spawn_vm_actor(self->home_system(), caf::actor_cast<caf::actor>(self), *launch, self->state.settings.vm_host);
+  auto vm = spawn_vm_actor(self->home_system(), vm_observer_actor{self}, *launch, self->state.settings.vm_host);
   self->monitor(vm);
   self->state.vms[i.id] = vm;
   self->request(vm, timeouts::adopt, adopt_atom_v, i.pid, i.start_time)
@@ -298,7 +298,8 @@ void act_on(manager_actor* self, const events::event& e) {
   }
 }
 
-caf::behavior instance_manager(manager_actor* self, events::event_store* store, caf::actor supervisor,
+instance_manager_impl::behavior_type instance_manager(manager_actor* self, events::event_store* store,
+                                                      instance_manager_peers supervisor,
                                instance_settings settings, domain::machines initial) {
   auto& st = self->state;
   st.settings = std::move(settings);
@@ -351,9 +352,9 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
         }
         stop(self, {req.ref, true, 0}, who, [self, req, who, promise](std::optional<caf::error> e, std::uint64_t) mutable {
           if (e) {
-    promise.deliver(*e);
-    return;
-  }
+            promise.deliver(*e);
+            return;
+          }
           remove(self, req, who, promise);
         });
         return promise;
@@ -376,9 +377,9 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
         auto promise = self->make_response_promise<json_text>();
         stop(self, req, who, [self, promise, who](std::optional<caf::error> e, std::uint64_t id) mutable {
           if (e) {
-    promise.deliver(*e);
-    return;
-  }
+            promise.deliver(*e);
+            return;
+          }
           start(self, id, start_reason{who}, [self, promise](std::optional<caf::error> e, std::uint64_t id) mutable {
             answer(self, promise, std::move(e), id);
           });
@@ -407,39 +408,41 @@ caf::behavior instance_manager(manager_actor* self, events::event_store* store, 
           if (!out.ok()) spdlog::warn("instance {}: readiness not recorded: {}", id, out.error().message());
         });
       },
-      [=, &pipeline](appended_atom, std::uint64_t token, result<std::vector<events::event>>& r) {
+      [=, &pipeline](appended_atom, std::uint64_t token, events_result& r) {
         pipeline.on_appended(token, r);
       },
-      [=, &pipeline](list_atom, const std::string& what) -> json_text {
+      [=, &pipeline](list_atom, networks_atom) {
         nlohmann::json out = nlohmann::json::array();
         const auto& m = pipeline.durable();
-        if (what == "networks") {
-          for (const auto& [id, n] : m.networks.by_id) out.push_back(domain::to_json(n, m.networks));
-        } else {
-          for (const auto& [id, i] : m.instances.by_id) out.push_back(instance_view(self, i));
-        }
+        for (const auto& [id, n] : m.networks.by_id) out.push_back(domain::to_json(n, m.networks));
         return text(out);
       },
-      [=, &pipeline](get_atom, const std::string& what, const std::string& ref) -> caf::result<json_text> {
+      [=, &pipeline](list_atom, instances_atom) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& [id, i] : pipeline.durable().instances.by_id) out.push_back(instance_view(self, i));
+        return text(out);
+      },
+      [=, &pipeline](get_atom, networks_atom, const std::string& ref) -> caf::result<json_text> {
         const auto& m = pipeline.durable();
-        if (what == "networks") {
-          if (const auto* n = m.networks.resolve(ref)) return text(domain::to_json(*n, m.networks));
-          return caf_error(error::not_found("network '" + ref + "' does not exist"));
-        }
-        if (const auto* i = m.instances.resolve(ref)) return text(instance_view(self, *i));
+        if (const auto* n = m.networks.resolve(ref)) return text(domain::to_json(*n, m.networks));
+        return caf_error(error::not_found("network '" + ref + "' does not exist"));
+      },
+      [=, &pipeline](get_atom, instances_atom, const std::string& ref) -> caf::result<json_text> {
+        if (const auto* i = pipeline.durable().instances.resolve(ref)) return text(instance_view(self, *i));
         return caf_error(error::not_found("instance '" + ref + "' does not exist"));
       },
-      [=](fail_atom) -> caf::result<void> {
+      [=](fail_atom, instances_atom) {
+        // Test hook for supervision: the actor dies as if a handler had failed.
         self->quit(caf::sec::runtime_error);
-        return caf::unit;
       },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_instance_manager(caf::actor_system& sys, events::event_store& store, caf::actor supervisor,
-                                  instance_settings settings, domain::machines initial) {
+instance_manager_actor spawn_instance_manager(caf::actor_system& sys, events::event_store& store,
+                                              instance_manager_peers supervisor, instance_settings settings,
+                                              domain::machines initial) {
   return sys.spawn(instance_manager, &store, std::move(supervisor), std::move(settings), std::move(initial));
 }
 

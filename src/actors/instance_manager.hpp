@@ -3,7 +3,8 @@
 // instance directories, and runs each started instance in a VM actor (vm_actor.hpp) of its own.
 // Spawned by the supervisor; reached through it.
 //
-// Protocol (replies are the API's JSON text, or a caf::error of category "kaso"):
+// Protocol (instance_manager_actor in protocols.hpp; replies are the API's JSON text, or a
+// caf::error of category "kaso"):
 //   (create_network|modify_network|remove_network, cause)  -> network | {removed: network}
 //   (instance_request, cause)        -> instance   checks, then files, then instance.created;
 //                                                  all or nothing (see below)
@@ -14,8 +15,8 @@
 //   (start_atom, ref, cause)         -> instance   once QMP says "running"
 //   (stop_request, cause)            -> instance   once qemu has ended
 //   (restart_atom, stop_request, cause) -> instance
-//   (list_atom, "networks"|"instances"), (get_atom, "networks"|"instances", ref)
-// From VM actors: exited_atom, phone_home_atom, ip_atom, stage_atom, ready_atom (see vm_actor.hpp).
+//   (list_atom, networks_atom|instances_atom), (get_atom, networks_atom|instances_atom, ref)
+// From VM actors (vm_observer_actor): exited_atom, phone_home_atom, ip_atom, stage_atom, ready_atom.
 // From itself: (restart_atom, uint64 id, uint32 attempt, cause) when a scheduled restart is due.
 // From the VM actors it monitors: their down messages (a failed one is replaced: take_over).
 //
@@ -42,8 +43,7 @@
 #include <filesystem>
 #include <memory>
 
-#include <caf/fwd.hpp>
-
+#include "actors/protocols.hpp"
 #include "domain/instance.hpp"
 #include "domain/network.hpp"
 #include "vm/vm_host.hpp"
@@ -67,8 +67,9 @@ struct instance_settings {
   std::shared_ptr<vm::vm_host> vm_host = vm::real_vm_host();  // runs qemu; a fake in actor tests
 };
 
-// REQUIRES: `store` outlives the actor. `supervisor` routes reserve/release/records/durable.
-caf::actor spawn_instance_manager(caf::actor_system& sys, events::event_store& store, caf::actor supervisor,
-                                  instance_settings settings, domain::machines initial);
+// REQUIRES: `store` outlives the actor. `supervisor` reaches the image and identity managers.
+instance_manager_actor spawn_instance_manager(caf::actor_system& sys, events::event_store& store,
+                                              instance_manager_peers supervisor, instance_settings settings,
+                                              domain::machines initial);
 
 }  // namespace kaso::actors

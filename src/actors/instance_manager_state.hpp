@@ -10,6 +10,7 @@
 #include "actors/command_pipeline.hpp"
 #include "actors/instance_manager.hpp"
 #include "actors/messages.hpp"
+#include "actors/protocols.hpp"
 #include "actors/vm_actor.hpp"
 
 namespace kaso::actors::instances {
@@ -26,7 +27,7 @@ struct pending_create {
 
 struct instance_manager_state {
   instance_settings settings;
-  caf::actor supervisor;
+  instance_manager_peers supervisor;  // reaches the image and identity managers
   std::optional<pipeline_t> pipeline;
   std::map<std::uint64_t, pending_create> creating;
   std::map<std::uint64_t, vm_actor_handle> vms;  // the VM actor of every instance whose qemu we run
@@ -35,7 +36,7 @@ struct instance_manager_state {
   static inline const char* name = "instance-manager";
 };
 
-using manager_actor = caf::stateful_actor<instance_manager_state>;
+using manager_actor = instance_manager_impl::stateful_base<instance_manager_state>;
 using promise_t = caf::typed_response_promise<json_text>;
 
 inline json_text text(const nlohmann::json& j) { return pipeline_t::text(j); }

@@ -45,6 +45,13 @@ CAF_ADD_ATOM(kaso, kaso::actors, ready_atom, "ready")
 CAF_ADD_ATOM(kaso, kaso::actors, stage_atom, "stage")
 CAF_ADD_ATOM(kaso, kaso::actors, forward_atom, "forward")
 CAF_ADD_ATOM(kaso, kaso::actors, run_atom, "run")
+// The read models, as named in list and get (protocols.hpp).
+CAF_ADD_ATOM(kaso, kaso::actors, identities_atom, "identities")
+CAF_ADD_ATOM(kaso, kaso::actors, images_atom, "images")
+CAF_ADD_ATOM(kaso, kaso::actors, tasks_atom, "tasks")
+CAF_ADD_ATOM(kaso, kaso::actors, catalogue_atom, "catalogue")
+CAF_ADD_ATOM(kaso, kaso::actors, networks_atom, "networks")
+CAF_ADD_ATOM(kaso, kaso::actors, instances_atom, "instances")
 CAF_END_TYPE_ID_BLOCK(kaso)
 
 namespace kaso::actors {

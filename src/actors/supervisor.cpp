@@ -3,120 +3,119 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/identity_manager.hpp"
-#include "actors/image_manager.hpp"
-#include "actors/instance_manager.hpp"
-#include "actors/messages.hpp"
 #include "domain/rebuild.hpp"
 #include "events/event_store.hpp"
 
 namespace kaso::actors {
 namespace {
 
-// A supervised child: how to start it from a read model, and its current handle.
-struct child {
-  std::string name;
-  std::function<caf::actor(const domain::state&)> start;
-  caf::actor handle;
-};
-
 struct supervisor_state {
   events::event_store* store = nullptr;
-  std::vector<child> children;
+  image_settings images_settings;
+  instance_settings instances_settings;
+  identity_manager_actor identities;
+  image_manager_actor images;
+  instance_manager_actor instances;
   static inline const char* name = "supervisor";
 };
 
-using supervisor_actor = caf::stateful_actor<supervisor_state>;
+using supervisor_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
 
-void start_child(supervisor_actor* self, child& c, const domain::state& from) {
-  c.handle = c.start(from);
-  self->monitor(c.handle);
+// The children, as (name, handle) for what treats them alike.
+template <class F>
+void for_each_child(supervisor_state& st, F f) {
+  f("identity manager", st.identities);
+  f("image manager", st.images);
+  f("instance manager", st.instances);
+}
+
+// Starts (or starts again) the child `handle` names from the read model `from`, and monitors it.
+void start_child(supervisor_ptr self, identity_manager_actor& handle, const domain::state& from) {
+  handle = spawn_identity_manager(self->home_system(), *self->state.store, from.identities);
+  self->monitor(handle);
+}
+void start_child(supervisor_ptr self, image_manager_actor& handle, const domain::state& from) {
+  handle = spawn_image_manager(self->home_system(), *self->state.store, self->state.images_settings, from.images);
+  self->monitor(handle);
+}
+void start_child(supervisor_ptr self, instance_manager_actor& handle, const domain::state& from) {
+  handle = spawn_instance_manager(self->home_system(), *self->state.store, instance_manager_peers{self},
+                                  self->state.instances_settings, from.machines);
+  self->monitor(handle);
 }
 
 // A child that died abnormally is started again from the log; one that ended normally is not.
-void on_child_down(supervisor_actor* self, const caf::down_msg& down) {
-  auto& st = self->state;
-  for (auto& c : st.children) {
-    if (down.source != c.handle) continue;
-    if (down.reason == caf::exit_reason::normal || down.reason == caf::exit_reason::user_shutdown) return;
-    spdlog::warn("{} failed ({}); restarting it from the event log", c.name, caf::to_string(down.reason));
-    auto rebuilt = domain::rebuild(*st.store);
+void on_child_down(supervisor_ptr self, const caf::down_msg& down) {
+  if (down.reason == caf::exit_reason::normal || down.reason == caf::exit_reason::user_shutdown) return;
+  for_each_child(self->state, [&](const char* name, auto& handle) {
+    if (down.source != handle.address()) return;
+    spdlog::warn("{} failed ({}); restarting it from the event log", name, caf::to_string(down.reason));
+    auto rebuilt = domain::rebuild(*self->state.store);
     if (!rebuilt.ok()) {
-      spdlog::error("cannot rebuild {}: {}", c.name, rebuilt.error().to_string());
+      spdlog::error("cannot rebuild the {}: {}", name, rebuilt.error().to_string());
       self->quit(down.reason);
       return;
     }
-    start_child(self, c, rebuilt.value());
-    return;
+    start_child(self, handle, rebuilt.value());
+  });
+}
+
+// ---- routing: derived from the interfaces --------------------------------------------------
+
+// The child whose interface holds the message signature Sig: exactly one does.
+template <class Sig>
+auto& owner_of(supervisor_state& st) {
+  constexpr bool identities = caf::detail::tl_contains<identity_manager_actor::signatures, Sig>::value;
+  constexpr bool images = caf::detail::tl_contains<image_manager_actor::signatures, Sig>::value;
+  constexpr bool instances = caf::detail::tl_contains<instance_manager_actor::signatures, Sig>::value;
+  static_assert(int{identities} + int{images} + int{instances} == 1, "a message has exactly one owner");
+  if constexpr (identities) {
+    return st.identities;
+  } else if constexpr (images) {
+    return st.images;
+  } else {
+    return st.instances;
   }
 }
 
-caf::behavior supervisor(supervisor_actor* self, events::event_store* store, image_settings images,
-                         instance_settings instances, domain::state initial) {
+// The handler of one signature: the message goes to its owner, which answers the sender directly.
+template <class Sig>
+struct forward;
+
+template <class... In, class... Out>
+struct forward<caf::typed_mpi<caf::detail::type_list<In...>, caf::output_tuple<Out...>>> {
+  using sig = caf::typed_mpi<caf::detail::type_list<In...>, caf::output_tuple<Out...>>;
+  static auto to_owner(supervisor_ptr self) {
+    return [self](In&... xs) -> caf::delegated<Out...> {
+      return self->delegate(owner_of<sig>(self->state), std::move(xs)...);
+    };
+  }
+};
+
+template <class... Sigs>
+supervisor_actor::behavior_type route(supervisor_ptr self, caf::detail::type_list<Sigs...>) {
+  return {forward<Sigs>::to_owner(self)...};
+}
+
+supervisor_actor::behavior_type supervisor(supervisor_ptr self, events::event_store* store, image_settings images,
+                                           instance_settings instances, domain::state initial) {
   auto& st = self->state;
   st.store = store;
-  auto& sys = self->home_system();
-  st.children.push_back({"identity manager", [&sys, store](const domain::state& s) {
-                           return spawn_identity_manager(sys, *store, s.identities);
-                         }});
-  st.children.push_back({"image manager", [&sys, store, images](const domain::state& s) {
-                           return spawn_image_manager(sys, *store, images, s.images);
-                         }});
-  st.children.push_back({"instance manager", [self, &sys, store, instances](const domain::state& s) {
-                           return spawn_instance_manager(sys, *store, caf::actor_cast<caf::actor>(self), instances,
-                                                         s.machines);
-                         }});
-  for (auto& c : st.children) start_child(self, c, initial);
+  st.images_settings = std::move(images);
+  st.instances_settings = std::move(instances);
+  for_each_child(st, [&](const char*, auto& handle) { start_child(self, handle, initial); });
   self->set_down_handler([self](caf::down_msg& down) { on_child_down(self, down); });
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    for (auto& c : self->state.children) self->send_exit(c.handle, msg.reason);
+    for_each_child(self->state, [&](const char*, auto& handle) { self->send_exit(handle, msg.reason); });
     self->quit(msg.reason);
   });
-  // Which child owns a read model named in list/get requests.
-  auto owner = [self](const std::string& what) -> const caf::actor& {
-    if (what == "identities") return self->state.children[0].handle;
-    if (what == "networks" || what == "instances") return self->state.children[2].handle;
-    return self->state.children[1].handle;
-  };
-  auto identities = [self]() -> const caf::actor& { return self->state.children[0].handle; };
-  auto images_ = [self]() -> const caf::actor& { return self->state.children[1].handle; };
-  auto machines = [self]() -> const caf::actor& { return self->state.children[2].handle; };
-  return {
-      [=](domain::create_identity& c, events::cause& w) { return self->delegate(identities(), std::move(c), std::move(w)); },
-      [=](domain::modify_identity& c, events::cause& w) { return self->delegate(identities(), std::move(c), std::move(w)); },
-      [=](domain::remove_identity& c, events::cause& w) { return self->delegate(identities(), std::move(c), std::move(w)); },
-      [=](domain::start_image_task& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
-      [=](domain::modify_image& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
-      [=](domain::remove_image& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
-      [=](domain::cancel_task& c, events::cause& w) { return self->delegate(images_(), std::move(c), std::move(w)); },
-      [=](domain::create_network& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](domain::modify_network& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](domain::remove_network& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](instance_request& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](domain::modify_instance& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](domain::add_forward& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](domain::remove_forward& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](domain::add_mount& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](domain::remove_mount& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](remove_instance_request& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](start_atom a, std::string& ref, events::cause& w) { return self->delegate(machines(), a, std::move(ref), std::move(w)); },
-      [=](stop_request& c, events::cause& w) { return self->delegate(machines(), std::move(c), std::move(w)); },
-      [=](restart_atom a, stop_request& c, events::cause& w) { return self->delegate(machines(), a, std::move(c), std::move(w)); },
-      [=](reserve_atom a, std::string& ref, std::uint64_t id) { return self->delegate(images_(), a, std::move(ref), id); },
-      [=](release_atom a, std::uint64_t id) { self->send(images_(), a, id); },
-      [=](durable_atom a, events::event& e) { self->send(images_(), a, std::move(e)); },
-      [=](records_atom a, identity_refs& refs) { return self->delegate(identities(), a, std::move(refs)); },
-      [=](list_atom a, std::string& what) { return self->delegate(owner(what), a, std::move(what)); },
-      [=](get_atom a, std::string& what, std::string& ref) {
-        return self->delegate(owner(what), a, std::move(what), std::move(ref));
-      },
-      [=](fail_atom a, const std::string& what) { return self->delegate(owner(what), a); },
-  };
+  return route(self, supervisor_actor::signatures{});
 }
 
 }  // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, events::event_store& store, image_settings images,
-                            instance_settings instances, domain::state initial) {
+supervisor_actor spawn_supervisor(caf::actor_system& sys, events::event_store& store, image_settings images,
+                                  instance_settings instances, domain::state initial) {
   return sys.spawn(supervisor, &store, std::move(images), std::move(instances), std::move(initial));
 }
 

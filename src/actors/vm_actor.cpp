@@ -39,7 +39,7 @@ status watch(vm_actor_t self) {
 
 // qemu ended on its own: tells the manager how (the exit status, and the reason of qemu's last
 // SHUTDOWN event, still readable on the closed QMP socket), then ends.
-void report_end(vm_actor_t self, caf::actor manager, std::uint64_t id, int code, int signal) {
+void report_end(vm_actor_t self, vm_observer_actor manager, std::uint64_t id, int code, int signal) {
   auto& st = self->state;
   let_go(st);
   std::string shutdown_reason = st.qemu ? st.qemu->shutdown_reason(shutdown_event_wait) : std::string();
@@ -65,7 +65,7 @@ std::uint64_t console_size(const vm_launch& l) {
 
 // Follows this boot from the host: stages and readiness go to the manager. `console_offset`: the
 // console log's size before this boot wrote to it.
-std::unique_ptr<guest::boot_watcher> watch_boot(const vm_launch& l, caf::actor manager, std::uint64_t console_offset) {
+std::unique_ptr<guest::boot_watcher> watch_boot(const vm_launch& l, vm_observer_actor manager, std::uint64_t console_offset) {
   guest::boot_watch w;
   w.console_log = l.console_log;
   w.console_offset = console_offset;
@@ -78,7 +78,7 @@ std::unique_ptr<guest::boot_watcher> watch_boot(const vm_launch& l, caf::actor m
   return guest::boot_watcher::start(std::move(w));
 }
 
-result<std::unique_ptr<guest::guest_listener>> start_listener(const vm_launch& l, caf::actor manager) {
+result<std::unique_ptr<guest::guest_listener>> start_listener(const vm_launch& l, vm_observer_actor manager) {
   if (l.guest_socket.empty()) return std::unique_ptr<guest::guest_listener>{};
   auto id = l.instance_id;
   guest::guest_callbacks cb;
@@ -89,7 +89,7 @@ result<std::unique_ptr<guest::guest_listener>> start_listener(const vm_launch& l
   return guest::guest_listener::start(l.guest_socket, l.seed_dir, std::move(cb));
 }
 
-caf::result<std::int64_t, std::uint64_t> start(vm_actor_t self, caf::actor manager, const vm_launch& l) {
+caf::result<std::int64_t, std::uint64_t> start(vm_actor_t self, vm_observer_actor manager, const vm_launch& l) {
   auto& st = self->state;
   auto listener = start_listener(l, manager);
   if (!listener.ok()) {
@@ -121,7 +121,7 @@ caf::result<std::int64_t, std::uint64_t> start(vm_actor_t self, caf::actor manag
 }
 
 // A qemu started by an earlier server: the same process (pid and start time), watched again.
-caf::result<bool> adopt(vm_actor_t self, caf::actor manager, const vm_launch& l, std::int64_t pid,
+caf::result<bool> adopt(vm_actor_t self, vm_observer_actor manager, const vm_launch& l, std::int64_t pid,
                         std::uint64_t start_time) {
   auto& st = self->state;
   auto fail = [self](const error& e) {
@@ -174,7 +174,7 @@ caf::result<bool> change_forward(vm_actor_t self, bool add, const std::string& r
 caf::error not_now(const char* what) { return to_caf(error::conflict(what)); }
 
 // qemu runs: it can be stopped, given forwards, and its end is reported.
-vm_behavior running(vm_actor_t self, caf::actor manager, vm_launch launch) {
+vm_behavior running(vm_actor_t self, vm_observer_actor manager, vm_launch launch) {
   return {
       [](start_atom) -> caf::result<std::int64_t, std::uint64_t> { return not_now("qemu runs already"); },
       [](adopt_atom, std::int64_t, std::uint64_t) -> caf::result<bool> { return not_now("qemu runs already"); },
@@ -185,7 +185,7 @@ vm_behavior running(vm_actor_t self, caf::actor manager, vm_launch launch) {
 }
 
 // No qemu yet: only a start or an adoption, after which the actor runs (or, failing, ends).
-vm_behavior waiting(vm_actor_t self, caf::actor manager, vm_launch launch) {
+vm_behavior waiting(vm_actor_t self, vm_observer_actor manager, vm_launch launch) {
   return {
       [=](start_atom) {
         auto r = start(self, manager, launch);
@@ -203,7 +203,7 @@ vm_behavior waiting(vm_actor_t self, caf::actor manager, vm_launch launch) {
   };
 }
 
-vm_behavior vm_actor(vm_actor_t self, caf::actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host) {
+vm_behavior vm_actor(vm_actor_t self, vm_observer_actor manager, vm_launch launch, std::shared_ptr<vm::vm_host> host) {
   self->state.host = std::move(host);
   // A manager that fails is started again by the supervisor and adopts qemu anew: this actor then
   // lets go of it (qemu keeps running) and ends.
@@ -217,7 +217,7 @@ vm_behavior vm_actor(vm_actor_t self, caf::actor manager, vm_launch launch, std:
 
 }  // namespace
 
-vm_actor_handle spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch,
+vm_actor_handle spawn_vm_actor(caf::actor_system& sys, vm_observer_actor manager, vm_launch launch,
                                std::shared_ptr<vm::vm_host> host) {
   return sys.spawn<caf::detached>(vm_actor, std::move(manager), std::move(launch), std::move(host));
 }

@@ -46,7 +46,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/protocols.hpp"
 
 namespace kaso::vm {
 class vm_host;
@@ -74,7 +74,7 @@ using vm_actor_handle =
                      caf::reacts_to<exited_atom, int, int>>;
 
 // `host` runs qemu (vm/vm_host.hpp: the real one, or a test's fake).
-vm_actor_handle spawn_vm_actor(caf::actor_system& sys, caf::actor manager, vm_launch launch,
+vm_actor_handle spawn_vm_actor(caf::actor_system& sys, vm_observer_actor manager, vm_launch launch,
                                std::shared_ptr<vm::vm_host> host);
 
 }  // namespace kaso::actors

@@ -5,9 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <caf/actor.hpp>
-#include <caf/fwd.hpp>
-
+#include "actors/protocols.hpp"
 #include "http/route.hpp"
 
 namespace kaso::events {
@@ -28,7 +26,7 @@ struct server_info {
 
 struct api_context {
   caf::actor_system* sys = nullptr;
-  caf::actor supervisor;
+  actors::supervisor_actor supervisor;
   events::event_store* store = nullptr;
   server_info info;
 };

@@ -34,11 +34,10 @@ result<domain::identity_changes> read_changes(const httplib::Request& req) {
 }  // namespace
 
 std::vector<route> identity_routes(const api_context& ctx) {
-  const std::string what = "identities";
   return {
       {"GET", "/api/v1/identities",
-       [ctx, what](const request_context& rc, httplib::Response& res) {
-         answer(ctx, res, 200, actors::list_atom_v, what);
+       [ctx](const request_context& rc, httplib::Response& res) {
+         answer(ctx, res, 200, actors::list_atom_v, actors::identities_atom_v);
        }},
       {"POST", "/api/v1/identities",
        [ctx](const request_context& rc, httplib::Response& res) {
@@ -47,8 +46,8 @@ std::vector<route> identity_routes(const api_context& ctx) {
          answer(ctx, res, 201, domain::create_identity{std::move(changes.value())}, rc.who);
        }},
       {"GET", "/api/v1/identities/{ref}",
-       [ctx, what](const request_context& rc, httplib::Response& res) {
-         answer(ctx, res, 200, actors::get_atom_v, what, rc.param);
+       [ctx](const request_context& rc, httplib::Response& res) {
+         answer(ctx, res, 200, actors::get_atom_v, actors::identities_atom_v, rc.param);
        }},
       {"PATCH", "/api/v1/identities/{ref}",
        [ctx](const request_context& rc, httplib::Response& res) {

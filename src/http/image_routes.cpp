@@ -75,10 +75,9 @@ result<std::uint64_t> task_id(const std::string& text) {
 }  // namespace
 
 std::vector<route> image_routes(const api_context& ctx) {
-  const std::string images = "images", tasks = "tasks", catalogue = "catalogue";
   return {
       {"GET", "/api/v1/images",
-       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, images); }},
+       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, actors::images_atom_v); }},
       {"POST", "/api/v1/images",
        [=](const request_context& rc, httplib::Response& res) {
          auto c = read_create(rc.req);
@@ -99,11 +98,11 @@ std::vector<route> image_routes(const api_context& ctx) {
          if (!arch.empty() && !images::parse_cpu_arch(arch)) {
            return write_error(res, error::invalid_argument("arch must be x86_64 or aarch64, not '" + arch + "'"));
          }
-         answer(ctx, res, 200, actors::get_atom_v, catalogue, arch);
+         answer(ctx, res, 200, actors::get_atom_v, actors::catalogue_atom_v, arch);
        }},
       {"GET", "/api/v1/images/{ref}",
        [=](const request_context& rc, httplib::Response& res) {
-         answer(ctx, res, 200, actors::get_atom_v, images, rc.param);
+         answer(ctx, res, 200, actors::get_atom_v, actors::images_atom_v, rc.param);
        }},
       {"PATCH", "/api/v1/images/{ref}",
        [=](const request_context& rc, httplib::Response& res) {
@@ -116,10 +115,10 @@ std::vector<route> image_routes(const api_context& ctx) {
          answer(ctx, res, 200, domain::remove_image{rc.param}, rc.who);
        }},
       {"GET", "/api/v1/tasks",
-       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, tasks); }},
+       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, actors::tasks_atom_v); }},
       {"GET", "/api/v1/tasks/{id}",
        [=](const request_context& rc, httplib::Response& res) {
-         answer(ctx, res, 200, actors::get_atom_v, tasks, rc.param);
+         answer(ctx, res, 200, actors::get_atom_v, actors::tasks_atom_v, rc.param);
        }},
       {"POST", "/api/v1/tasks/{id}/cancel",
        [=](const request_context& rc, httplib::Response& res) {

@@ -260,7 +260,7 @@ void answer_console_log(const api_context& ctx, const request_context& rc, httpl
   if (!tail.ok()) return write_error(res, tail.error());
   auto from = console_param(rc.req, "from", std::numeric_limits<std::uint64_t>::max());
   if (!from.ok()) return write_error(res, from.error());
-  auto vm = actors::ask<actors::json_text>(*ctx.sys, ctx.supervisor, actors::get_atom_v, std::string("instances"), rc.param);
+  auto vm = actors::ask<actors::json_text>(*ctx.sys, ctx.supervisor, actors::get_atom_v, actors::instances_atom_v, rc.param);
   if (!vm.ok()) return write_error(res, vm.error());
   auto path = nlohmann::json::parse(*vm.value(), nullptr, false).value("path", std::string());
   if (path.empty()) return write_error(res, error::internal("the instance has no directory"));
@@ -277,10 +277,9 @@ void answer_console_log(const api_context& ctx, const request_context& rc, httpl
 }  // namespace
 
 std::vector<route> machine_routes(const api_context& ctx) {
-  const std::string networks = "networks", instances = "instances";
   return {
       {"GET", "/api/v1/networks",
-       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, networks); }},
+       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, actors::networks_atom_v); }},
       {"POST", "/api/v1/networks",
        [=](const request_context& rc, httplib::Response& res) {
          auto f = read_network(rc.req, true);
@@ -289,7 +288,7 @@ std::vector<route> machine_routes(const api_context& ctx) {
        }},
       {"GET", "/api/v1/networks/{ref}",
        [=](const request_context& rc, httplib::Response& res) {
-         answer(ctx, res, 200, actors::get_atom_v, networks, rc.param);
+         answer(ctx, res, 200, actors::get_atom_v, actors::networks_atom_v, rc.param);
        }},
       {"PATCH", "/api/v1/networks/{ref}",
        [=](const request_context& rc, httplib::Response& res) {
@@ -302,7 +301,7 @@ std::vector<route> machine_routes(const api_context& ctx) {
          answer(ctx, res, 200, domain::remove_network{rc.param}, rc.who);
        }},
       {"GET", "/api/v1/instances",
-       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, instances); }},
+       [=](const request_context&, httplib::Response& res) { answer(ctx, res, 200, actors::list_atom_v, actors::instances_atom_v); }},
       {"POST", "/api/v1/instances",
        [=](const request_context& rc, httplib::Response& res) {
          auto r = read_instance(rc.req);
@@ -316,7 +315,7 @@ std::vector<route> machine_routes(const api_context& ctx) {
        }},
       {"GET", "/api/v1/instances/{ref}",
        [=](const request_context& rc, httplib::Response& res) {
-         answer(ctx, res, 200, actors::get_atom_v, instances, rc.param);
+         answer(ctx, res, 200, actors::get_atom_v, actors::instances_atom_v, rc.param);
        }},
       {"PATCH", "/api/v1/instances/{ref}",
        [=](const request_context& rc, httplib::Response& res) {

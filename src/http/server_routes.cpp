@@ -1,6 +1,6 @@
 // /api/v1/server and /api/v1/openapi.json: facts about this server and the API's description.
 // With KASO_FAULT_INJECTION=1 in the server's environment (tests only), also
-// POST /api/v1/debug/fail/{identities|instances}: the actor owning that read model fails,
+// POST /api/v1/debug/fail/{identities|images|instances}: the actor owning that read model fails,
 // as if it threw, so that a test can watch the supervisor restart it.
 #include <cstdlib>
 #include <string_view>
@@ -21,10 +21,15 @@ bool fault_injection_enabled() {
 
 route fail_route(const api_context& ctx) {
   return {"POST", "/api/v1/debug/fail/{ref}", [ctx](const request_context& rc, httplib::Response& res) {
-            if (rc.param != "identities" && rc.param != "instances") {
+            if (rc.param == "identities") {
+              caf::anon_send(ctx.supervisor, actors::fail_atom_v, actors::identities_atom_v);
+            } else if (rc.param == "images") {
+              caf::anon_send(ctx.supervisor, actors::fail_atom_v, actors::images_atom_v);
+            } else if (rc.param == "instances") {
+              caf::anon_send(ctx.supervisor, actors::fail_atom_v, actors::instances_atom_v);
+            } else {
               return write_error(res, error::not_found("no actor owns '" + rc.param + "'"));
             }
-            caf::anon_send(ctx.supervisor, actors::fail_atom_v, rc.param);
             write_json(res, 202, {{"failed", rc.param}});
           }};
 }

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "../../integration/eventually.hpp"
 #include "actors/ask.hpp"
 #include "crypto/password_hash.hpp"
 #include "domain/rebuild.hpp"
@@ -34,8 +35,8 @@ struct supervision : ::testing::Test {
   }
 };
 
-std::size_t listed(caf::actor_system& sys, const caf::actor& sup) {
-  auto list = ask<json_text>(sys, sup, list_atom_v, std::string("identities"));
+std::size_t listed(caf::actor_system& sys, const supervisor_actor& sup) {
+  auto list = ask<json_text>(sys, sup, list_atom_v, identities_atom_v);
   EXPECT_TRUE(list.ok());
   return list.ok() ? nlohmann::json::parse(*list.value()).size() : 0;
 }
@@ -70,12 +71,12 @@ TEST_F(supervision, a_failed_child_is_restarted_from_the_log) {
     ASSERT_TRUE(ask<json_text>(sys, sup, password_identity(name), events::cause{}).ok());
   }
   caf::scoped_actor self{sys};
-  self->send(sup, fail_atom_v, std::string("identities"));
+  self->send(sup, fail_atom_v, identities_atom_v);
   // The restarted manager knows all three, and goes on deciding against them.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   result<json_text> got = error::internal("not asked");
   while (std::chrono::steady_clock::now() < deadline) {
-    got = ask<json_text>(sys, sup, get_atom_v, std::string("identities"), std::string("c"));
+    got = ask<json_text>(sys, sup, get_atom_v, identities_atom_v, std::string("c"));
     if (got.ok()) break;
   }
   ASSERT_TRUE(got.ok()) << got.error().to_string();
@@ -84,6 +85,26 @@ TEST_F(supervision, a_failed_child_is_restarted_from_the_log) {
   EXPECT_EQ(dup.error().code(), errc::already_exists);
   ASSERT_TRUE(ask<json_text>(sys, sup, password_identity("d"), events::cause{}).ok());
   EXPECT_EQ(domain::rebuild(*store)->identities.by_id.size(), 4u);
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+TEST_F(supervision, issue_18_each_child_is_reached_by_type_and_restarted_alone) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto sup = spawn_supervisor(sys, *store, {dir / "images", {}, images::cpu_arch::x86_64},
+                              instance_settings{.instances_dir = dir / "instances", .predefine_networks = false}, {});
+  ASSERT_TRUE(ask<json_text>(sys, sup, password_identity("a"), events::cause{}).ok());
+  caf::scoped_actor self{sys};
+  self->send(sup, fail_atom_v, images_atom_v);
+  // The image manager comes back (its list answers again); the identity manager never went.
+  ASSERT_TRUE(testing::eventually([&] { return ask<json_text>(sys, sup, list_atom_v, images_atom_v).ok(); },
+                                  std::chrono::seconds(10)));
+  EXPECT_EQ(*ask<json_text>(sys, sup, list_atom_v, images_atom_v).value(), "[]");
+  EXPECT_EQ(*ask<json_text>(sys, sup, list_atom_v, tasks_atom_v).value(), "[]");
+  EXPECT_EQ(listed(sys, sup), 1u);
+  auto catalogue = ask<json_text>(sys, sup, get_atom_v, catalogue_atom_v, std::string("x86_64"));
+  ASSERT_TRUE(catalogue.ok()) << catalogue.error().to_string();
+  EXPECT_EQ(*catalogue.value(), "[]") << "an empty catalogue was configured";
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
 }
 

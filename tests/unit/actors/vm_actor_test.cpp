@@ -35,7 +35,7 @@ TEST(vm_actor, issue_18_takes_only_what_is_valid_in_its_state) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor manager{sys};
-  auto vm = spawn_vm_actor(sys, caf::actor_cast<caf::actor>(manager), fake_launch(), host);
+  auto vm = spawn_vm_actor(sys, caf::actor_cast<vm_observer_actor>(manager), fake_launch(), host);
 
   auto early_stop = request<int, int, std::string>(manager, vm, stop_atom_v, std::uint32_t{0}, false);
   ASSERT_FALSE(early_stop.ok());
@@ -73,7 +73,7 @@ TEST(vm_actor, issue_18_a_failed_start_leaves_nothing_and_ends_the_actor) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor manager{sys};
-  auto vm = spawn_vm_actor(sys, caf::actor_cast<caf::actor>(manager), fake_launch(), host);
+  auto vm = spawn_vm_actor(sys, caf::actor_cast<vm_observer_actor>(manager), fake_launch(), host);
   manager->monitor(vm);
   auto started = request<std::int64_t, std::uint64_t>(manager, vm, start_atom_v);
   ASSERT_FALSE(started.ok());

@@ -33,7 +33,7 @@ using testing::fake_vm_host;
 struct server {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  caf::actor sup;
+  supervisor_actor sup;
   server() = default;
   server(const server&) = delete;
   ~server() {
@@ -83,7 +83,7 @@ struct vm_lifecycle : ::testing::Test {
   }
 
   void spawn(server& srv) { srv.sup = spawn(srv.sys); }
-  caf::actor spawn(caf::actor_system& sys) {
+  supervisor_actor spawn(caf::actor_system& sys) {
     instance_settings s;
     s.instances_dir = dir / "instances";
     s.predefine_networks = false;
@@ -114,14 +114,14 @@ struct vm_lifecycle : ::testing::Test {
     return eventually([&] { return story() == expected; }, std::chrono::seconds(10));
   }
   static nlohmann::json json_of(const result<json_text>& r) { return r.ok() ? nlohmann::json::parse(*r.value()) : nullptr; }
-  result<json_text> start(caf::actor_system& sys, const caf::actor& sup) {
+  result<json_text> start(caf::actor_system& sys, const supervisor_actor& sup) {
     return ask<json_text>(sys, sup, start_atom_v, std::string("vm1"), who);
   }
-  result<json_text> stop(caf::actor_system& sys, const caf::actor& sup, bool force = false) {
+  result<json_text> stop(caf::actor_system& sys, const supervisor_actor& sup, bool force = false) {
     return ask<json_text>(sys, sup, stop_request{"vm1", force, 5}, who);
   }
-  nlohmann::json get(caf::actor_system& sys, const caf::actor& sup) {
-    return json_of(ask<json_text>(sys, sup, get_atom_v, std::string("instances"), std::string("vm1")));
+  nlohmann::json get(caf::actor_system& sys, const supervisor_actor& sup) {
+    return json_of(ask<json_text>(sys, sup, get_atom_v, instances_atom_v, std::string("vm1")));
   }
 };
 
@@ -281,7 +281,7 @@ TEST_F(vm_lifecycle, issue_18_a_failed_instance_manager_is_started_again_and_tak
   auto& sys = srv.sys;
   auto& sup = srv.sup;
   ASSERT_TRUE(start(sys, sup).ok());
-  caf::anon_send(sup, fail_atom_v, std::string("instances"));
+  caf::anon_send(sup, fail_atom_v, instances_atom_v);
   ASSERT_TRUE(eventually([&] { return host->adoptions() == 1; }, std::chrono::seconds(10)));
   EXPECT_EQ(host->running(), std::vector<std::int64_t>{fake_vm_host::first_pid}) << "qemu kept running";
   auto stopped = json_of(stop(sys, sup));
