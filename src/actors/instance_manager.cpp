@@ -19,10 +19,7 @@ using namespace instances;
 
 // ---- running --------------------------------------------------------------------------------
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t now_us(manager_actor* self) { return self->state.settings.clock->now_us(); }
 
 // The cause of a chain the server begins on its own (qemu's end, an autostart, a report): a
 // fresh correlation id.
@@ -65,7 +62,7 @@ void launch(manager_actor* self, std::uint64_t id, vm_launch l, events::cause ne
             auto hint = qemu::kvm_start_failure_hint(self->state.settings.platform.accel, why.message());
             if (!hint.empty()) why = error(why.code(), why.message() + "\n" + hint);
             spdlog::warn("instance {} did not start: {}", id, why.message());
-            self->state.pipeline->submit_then(self, domain::mark_start_failed{id, why.message(), now_us()}, next,
+            self->state.pipeline->submit_then(self, domain::mark_start_failed{id, why.message(), now_us(self)}, next,
                                               [then, id, e = caf_error(why)](outcome&) { then(e, id); });
           });
 }
@@ -92,7 +89,7 @@ void start(manager_actor* self, std::uint64_t id, start_reason why, then_fn then
     auto next = after(*out, "supervisor");
     rewrite_vm_script(self, id);  // vm.sh shows this boot's command line (issue #16: e.g. another accelerator)
     if (!prepared.ok()) {
-      self->state.pipeline->submit_then(self, domain::mark_start_failed{id, prepared.error().message(), now_us()}, next,
+      self->state.pipeline->submit_then(self, domain::mark_start_failed{id, prepared.error().message(), now_us(self)}, next,
                                         [then, id, e = caf_error(prepared.error())](outcome&) { then(e, id); });
       return;
     }
@@ -117,13 +114,10 @@ void start(manager_actor* self, const std::string& ref, const events::cause& who
 // When the restart of a `restarting` instance is due, this manager is told (restart_atom), with
 // `why`: the cause the restart's events get.
 void schedule_restart(manager_actor* self, const domain::instance& i, events::cause why) {
-  auto wait_us = std::max<std::int64_t>(0, i.restart_due_us - now_us());
+  auto wait_us = std::max<std::int64_t>(0, i.restart_due_us - now_us(self));
   spdlog::info("instance {}: restart {} in {} ms", i.id, i.restart_attempt, wait_us / 1000);
-  if (wait_us == 0) {
-    self->send(self, restart_atom_v, i.id, i.restart_attempt, std::move(why));
-  } else {
-    self->delayed_send(self, std::chrono::microseconds(wait_us), restart_atom_v, i.id, i.restart_attempt, std::move(why));
-  }
+  send_at(*self->state.settings.clock, i.restart_due_us, instance_manager_impl{self}, restart_atom_v, i.id,
+          i.restart_attempt, std::move(why));
 }
 
 // Stops the instance, then runs `then` (with an error when the stop failed).
@@ -203,7 +197,7 @@ void on_exited(manager_actor* self, std::uint64_t id, int code, int signal, std:
   self->state.stages.erase(id);
   spdlog::info("instance {}: qemu ended (exit code {}, signal {}, shutdown reason '{}'{})", id, code, signal,
                shutdown_reason, detail.empty() ? "" : ", " + detail);
-  domain::mark_exited m{id, code, signal, "", false, std::move(shutdown_reason), std::move(detail), now_us()};
+  domain::mark_exited m{id, code, signal, "", false, std::move(shutdown_reason), std::move(detail), now_us(self)};
   self->state.pipeline->submit_then(self, m, origin("supervisor"), [id](outcome& out) {
     if (!out.ok()) spdlog::warn("instance {}: end not recorded: {}", id, out.error().message());
   });
@@ -404,7 +398,7 @@ instance_manager_impl::behavior_type instance_manager(manager_actor* self, event
       },
       [=](ready_atom, std::uint64_t id) {
         spdlog::info("instance {}: sshd answers", id);
-        self->state.pipeline->submit_then(self, domain::record_ready{id, now_us()}, origin("supervisor"), [id](outcome& out) {
+        self->state.pipeline->submit_then(self, domain::record_ready{id, now_us(self)}, origin("supervisor"), [id](outcome& out) {
           if (!out.ok()) spdlog::warn("instance {}: readiness not recorded: {}", id, out.error().message());
         });
       },

@@ -23,7 +23,7 @@
 // Supervision of qemu: an end nobody asked for is decided by the instance's restart policy
 // (domain/restart_policy.hpp): instance.crashed (or stopped, for a guest poweroff), then
 // restart_scheduled with its backoff, or gave_up. A durable restart_scheduled sets a timer
-// (delayed_send); when it comes due, begin_restart, then qemu is launched again and
+// (a timer on the clock, clock.hpp); when it comes due, begin_restart, then qemu is launched again and
 // instance.restarted recorded. At start (and when the supervisor restarts this actor after a
 // failure) every instance is reconciled with reality: running qemus are re-adopted (same pid),
 // vanished ones are failures under their policy, due restarts are scheduled again, and
@@ -43,6 +43,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "actors/clock.hpp"
 #include "actors/protocols.hpp"
 #include "domain/instance.hpp"
 #include "domain/network.hpp"
@@ -65,6 +66,7 @@ struct instance_settings {
   std::uint64_t default_ram_mb = 1024;
   bool predefine_networks = true;  // false in tests that count events
   std::shared_ptr<vm::vm_host> vm_host = vm::real_vm_host();  // runs qemu; a fake in actor tests
+  std::shared_ptr<actors::clock> clock = system_clock();       // restart times; a fake in actor tests
 };
 
 // REQUIRES: `store` outlives the actor. `supervisor` reaches the image and identity managers.

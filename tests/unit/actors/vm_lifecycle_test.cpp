@@ -3,8 +3,9 @@
 // reaches running and a stop ends it (by powerdown, or by quit when ACPI is ignored); a qemu that
 // exits at once or never answers is a failed start; a crash is restarted by the policy; a guest's
 // poweroff is not; a server restart takes over the running qemu, and one that vanished meanwhile
-// is a crash; a failed instance manager is started again and takes over its qemu. What is checked
-// is what the log holds and what the fake host runs.
+// is a crash; a failed instance manager is started again and takes over its qemu; on a fake clock
+// (fake_clock.hpp), a restart comes exactly when the policy says. What is checked is what the log
+// holds and what the fake host runs.
 //
 // The actors run on CAF's threaded scheduler (the event store writes on a thread of its own), so
 // the tests wait, bounded, for the log to say what they expect.
@@ -19,6 +20,7 @@
 #include "actors/instance_manager.hpp"
 #include "actors/supervisor.hpp"
 #include "domain/rebuild.hpp"
+#include "fake_clock.hpp"
 #include "fake_vm_host.hpp"
 
 namespace kaso::actors {
@@ -48,13 +50,17 @@ struct vm_lifecycle : ::testing::Test {
   events::cause who{1000, 42, "unix"};
   // vm1's SSH forward (nothing listens there: the boot watcher never hears sshd).
   std::uint16_t ssh_port = 0;
+  // vm1's restart policy: on failure, 3 in 60 s, 1 ms backoff.
+  domain::restart_policy policy = {domain::restart_mode::on_failure, 3, 60, 1, 1};
+  // The instance manager's clock; null: the system's.
+  std::shared_ptr<fake_clock> clock;
 
   void SetUp() override {
     char tmpl[] = "/tmp/kaso-vm-lifecycle-XXXXXX";
     dir = mkdtemp(tmpl);
     store = events::event_store::open(dir / "events", events::event_store::mode::read_write).value();
     // The log a created instance leaves: the predefined networks, then vm1 (no bootstrapper: no
-    // guest listener), restarted on failure with a 1 ms backoff.
+    // guest listener), restarted by `policy`.
     domain::machines m;
     auto networks = domain::decide(m, domain::ensure_predefined_networks{}).value();
     for (const auto& e : networks) domain::evolve(m, e);
@@ -71,7 +77,7 @@ struct vm_lifecycle : ::testing::Test {
     c.ssh_port = ssh_port;
     c.image = {1, "blank", "/var/kaso/images/1.qcow2", "qcow2", 64 << 20, {1, 64, 64}};
     c.host = {2, 4096};
-    c.restart = {domain::restart_mode::on_failure, 3, 60, 1, 1};
+    c.restart = policy;
     auto created = domain::decide(m, c).value();
     networks.insert(networks.end(), created.begin(), created.end());
     ASSERT_TRUE(store->append(std::move(networks)).ok());
@@ -89,6 +95,7 @@ struct vm_lifecycle : ::testing::Test {
     s.predefine_networks = false;
     s.host = {2, 4096};
     s.vm_host = host;
+    if (clock) s.clock = clock;
     return spawn_supervisor(sys, *store, image_settings{dir / "images", {}, images::cpu_arch::x86_64}, std::move(s),
                             domain::rebuild(*store).value());
   }
@@ -312,6 +319,67 @@ TEST_F(vm_lifecycle_with_ssh, issue_18_a_failed_vm_actor_is_replaced_and_its_qem
   ASSERT_TRUE(host->crash(fake_vm_host::first_pid, SIGKILL));
   ASSERT_TRUE(story_is(crash_and_restart))
       << joined(story());
+}
+
+// Restart timing on a clock that moves only when the test moves it (fake_clock.hpp): a restart
+// comes exactly when its event says it is due, not a microsecond before; the delay doubles with
+// each restart in the window, up to its cap; past the limit the policy gives up.
+struct vm_lifecycle_timed : vm_lifecycle {
+  void SetUp() override {
+    policy = {domain::restart_mode::on_failure, 3, 60, 1000, 1500};
+    clock = std::make_shared<fake_clock>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+    vm_lifecycle::SetUp();
+  }
+  std::size_t count(const std::string& type) const {
+    auto s = story();
+    return static_cast<std::size_t>(std::count(s.begin(), s.end(), type));
+  }
+  // Crashes the running qemu `pid`, then checks the restart that follows: scheduled `delay_ms`
+  // after its event, as attempt `attempt`; nothing happens until the clock reaches its due time,
+  // and qemu runs again (as pid + 1) once it does.
+  void crash_and_expect_restart(std::int64_t pid, std::uint64_t delay_ms, unsigned attempt) {
+    auto scheduled_before = count("instance.restart_scheduled");
+    ASSERT_TRUE(host->crash(pid, SIGKILL));
+    ASSERT_TRUE(eventually([&] { return count("instance.restart_scheduled") == scheduled_before + 1; },
+                           std::chrono::seconds(10)))
+        << joined(story());
+    auto scheduled = last_of("instance.restart_scheduled");
+    EXPECT_EQ(scheduled.payload["delay_ms"], delay_ms);
+    EXPECT_EQ(scheduled.payload["attempt"], attempt);
+    const std::int64_t due = scheduled.time_us + static_cast<std::int64_t>(delay_ms) * 1000;
+    ASSERT_TRUE(eventually([&] { return clock->pending() == std::vector<std::int64_t>{due}; }, std::chrono::seconds(10)))
+        << "one timer, at the event's time plus its delay";
+    auto launches = host->launches();
+    auto story_then = story();
+    clock->set_now(due - 1);
+    EXPECT_EQ(clock->pending(), std::vector<std::int64_t>{due}) << "not due yet";
+    EXPECT_EQ(host->launches(), launches);
+    EXPECT_EQ(story(), story_then);
+    clock->set_now(due);
+    ASSERT_TRUE(eventually([&] { return story().back() == "instance.restarted"; }, std::chrono::seconds(10)))
+        << joined(story());
+    EXPECT_EQ(host->launches(), launches + 1);
+    EXPECT_EQ(host->running(), std::vector<std::int64_t>{pid + 1});
+    EXPECT_TRUE(clock->pending().empty());
+  }
+};
+
+TEST_F(vm_lifecycle_timed, issue_18_a_restart_comes_when_the_policy_says_and_not_before) {
+  server srv;
+  spawn(srv);
+  ASSERT_TRUE(start(srv.sys, srv.sup).ok());
+  crash_and_expect_restart(fake_vm_host::first_pid, 1000, 1);
+  crash_and_expect_restart(fake_vm_host::first_pid + 1, 1500, 2);  // doubled, then capped at 1.5 s
+  crash_and_expect_restart(fake_vm_host::first_pid + 2, 1500, 3);
+  // A fourth failure within the window is past the limit of 3: no timer, the instance has failed.
+  ASSERT_TRUE(host->crash(fake_vm_host::first_pid + 3, SIGKILL));
+  ASSERT_TRUE(eventually([&] { return story().back() == "instance.gave_up"; }, std::chrono::seconds(10)))
+      << joined(story());
+  EXPECT_TRUE(clock->pending().empty());
+  EXPECT_EQ(get(srv.sys, srv.sup)["state"], "failed");
+  EXPECT_TRUE(host->running().empty());
 }
 
 }  // namespace
