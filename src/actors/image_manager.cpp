@@ -76,7 +76,7 @@ void start_worker(image_manager_ptr self, const domain::task& t) {
   }
   auto& run = st.running[t.id];
   spdlog::info("task {}: {} of image '{}' started", t.id, t.kind, t.image_name);
-  self->spawn<caf::detached>(worker, image_worker_sink{self}, std::move(r), run.cancel);
+  spawn_blocking(self->home_system(), worker, image_worker_sink{self}, std::move(r), run.cancel);
 }
 
 // What a durable event asks of the world outside the log.

@@ -135,7 +135,7 @@ void provision_and_record(manager_actor* self, domain::create_instance c, std::s
   if (n == nullptr) return abandon(caf_error(error::not_found("the network was removed")));
   vm::provision_request r{as_created(c), *n, c.image, std::move(ids), st.settings.platform, std::move(user_data)};
   r.instance.network_id = n->id;
-  auto worker = self->spawn<caf::detached>(provisioner, std::move(r));
+  auto worker = spawn_blocking(self->home_system(), provisioner, std::move(r));
   self->request(worker, timeouts::provisioning, start_atom_v)
       .then(
           [self, c, who, promise, abandon](bool) mutable {

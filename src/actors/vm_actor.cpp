@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/blocking.hpp"
 #include "actors/messages.hpp"
 #include "guest/boot_watcher.hpp"
 #include "guest/guest_listener.hpp"
@@ -64,8 +65,9 @@ std::uint64_t console_size(const vm_launch& l) {
 }
 
 // Follows this boot from the host: stages and readiness go to the manager. `console_offset`: the
-// console log's size before this boot wrote to it.
+// console log's size before this boot wrote to it. Null when there is nothing to follow.
 std::unique_ptr<guest::boot_watcher> watch_boot(const vm_launch& l, vm_observer_actor manager, std::uint64_t console_offset) {
+  if (l.console_log.empty() && l.ssh_port == 0) return nullptr;  // nothing to watch: no thread
   guest::boot_watch w;
   w.console_log = l.console_log;
   w.console_offset = console_offset;
@@ -219,7 +221,7 @@ vm_behavior vm_actor(vm_actor_t self, vm_observer_actor manager, vm_launch launc
 
 vm_actor_handle spawn_vm_actor(caf::actor_system& sys, vm_observer_actor manager, vm_launch launch,
                                std::shared_ptr<vm::vm_host> host) {
-  return sys.spawn<caf::detached>(vm_actor, std::move(manager), std::move(launch), std::move(host));
+  return spawn_blocking(sys, vm_actor, std::move(manager), std::move(launch), std::move(host));
 }
 
 }  // namespace kaso::actors

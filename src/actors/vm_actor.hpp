@@ -1,7 +1,8 @@
 // The VM actor: owns one running qemu process, its QMP connection, the watcher that notices its
 // exit at once, the instance's guest listener, and the boot watcher that follows the guest's boot
 // from the host (console log, SSH banner). One per running instance, spawned by the
-// instance manager, detached (it blocks in qemu's start and stop), and gone when qemu is.
+// instance manager, detached (spawn_blocking: it blocks in qemu's start and stop), and gone when
+// qemu is.
 //
 // Protocol (vm_actor_handle; one state machine: `waiting` until qemu runs, then `running`, then
 // the actor ends; a message that is not valid in the current state is refused with conflict):

@@ -78,7 +78,7 @@ result<std::unique_ptr<event_store>> event_store::open(const std::filesystem::pa
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::Status s;
-  if (m == mode::read_write) {
+  if (m != mode::read_only) {
     std::error_code ec;
     std::filesystem::create_directories(dir.parent_path(), ec);
     options.create_missing_column_families = true;
@@ -139,8 +139,15 @@ std::uint64_t event_store::scan_last_seq() const {
 }
 
 void event_store::append_async(std::vector<event> events, append_callback done) {
-  if (mode_ != mode::read_write || events.empty()) {
+  if (mode_ == mode::read_only || events.empty()) {
     done(error::internal("append to a read-only store or of no events"));
+    return;
+  }
+  if (mode_ == mode::read_write_inline) {
+    std::lock_guard writing(inline_writer_);
+    std::deque<pending> one;
+    one.push_back({std::move(events), std::move(done)});
+    write_group(one);
     return;
   }
   std::unique_lock lock(queue_mutex_);
@@ -241,7 +248,7 @@ status event_store::read(std::uint64_t from, const std::function<bool(const even
 }
 
 status event_store::write_checkpoint(std::uint64_t seq, std::string_view bytes) {
-  if (mode_ != mode::read_write || checkpoints_ == nullptr || seq == 0) {
+  if (mode_ == mode::read_only || checkpoints_ == nullptr || seq == 0) {
     return error::internal("checkpoint written to a read-only store or at seq 0");
   }
   rocksdb::WriteBatch batch;

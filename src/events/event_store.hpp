@@ -48,7 +48,11 @@ class event_store {
   using subscriber = std::function<void(const std::vector<event>&)>;
   using corrupt_handler = std::function<void(std::uint64_t seq, const error&)>;
 
-  enum class mode { read_write, read_only };
+  // read_write_inline: as read_write, but with no writer thread: each append is written on the
+  // calling thread, one at a time (no group commit), and its callback runs before append_async
+  // returns. For deterministic actor tests, where CAF's test coordinator runs every actor on the
+  // test's thread and a callback from another thread would race it.
+  enum class mode { read_write, read_only, read_write_inline };
 
   // A stored checkpoint: the projections folded up to `seq`, encoded by the domain layer.
   struct checkpoint {
@@ -129,7 +133,8 @@ class event_store {
   std::condition_variable queue_cv_;
   std::deque<pending> queue_;
   bool stopping_ = false;
-  bool failed_ = false;  // writer thread only
+  bool failed_ = false;  // writer thread only (or under inline_writer_)
+  std::mutex inline_writer_;  // read_write_inline: one append at a time
   std::thread writer_;
 
   mutable std::mutex subscribers_mutex_;

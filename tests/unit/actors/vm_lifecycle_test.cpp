@@ -22,6 +22,7 @@
 #include "domain/rebuild.hpp"
 #include "fake_clock.hpp"
 #include "fake_vm_host.hpp"
+#include "vm1_log.hpp"
 
 namespace kaso::actors {
 namespace {
@@ -29,6 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::eventually;
 using testing::fake_vm_host;
+using testing::story_of;
+using testing::vm1_created;
 
 // A server's actor tree on its own actor system; ended (the supervisor asked to shut down, then
 // the system awaited) when it goes out of scope, whatever the test did.
@@ -59,29 +62,8 @@ struct vm_lifecycle : ::testing::Test {
     char tmpl[] = "/tmp/kaso-vm-lifecycle-XXXXXX";
     dir = mkdtemp(tmpl);
     store = events::event_store::open(dir / "events", events::event_store::mode::read_write).value();
-    // The log a created instance leaves: the predefined networks, then vm1 (no bootstrapper: no
-    // guest listener), restarted by `policy`.
-    domain::machines m;
-    auto networks = domain::decide(m, domain::ensure_predefined_networks{}).value();
-    for (const auto& e : networks) domain::evolve(m, e);
-    domain::create_instance c;
-    c.id = 1;
-    c.name = "vm1";
-    c.path = (dir / "instances" / "vm1").string();
-    c.vcpu = 1;
-    c.ram_mb = 64;
-    c.disk_size = 128 << 20;
-    c.network_ref = "default_host_network";
-    c.bootstrapper = domain::bootstrapper::none;
-    c.mac = "52:54:00:00:00:11";
-    c.ssh_port = ssh_port;
-    c.image = {1, "blank", "/var/kaso/images/1.qcow2", "qcow2", 64 << 20, {1, 64, 64}};
-    c.host = {2, 4096};
-    c.restart = policy;
-    auto created = domain::decide(m, c).value();
-    networks.insert(networks.end(), created.begin(), created.end());
-    ASSERT_TRUE(store->append(std::move(networks)).ok());
-    fs::create_directories(c.path);
+    ASSERT_TRUE(store->append(vm1_created(dir, ssh_port, policy)).ok());
+    fs::create_directories(dir / "instances" / "vm1");
   }
   void TearDown() override {
     store.reset();
@@ -100,23 +82,8 @@ struct vm_lifecycle : ::testing::Test {
                             domain::rebuild(*store).value());
   }
 
-  // The types of vm1's events after its instance.created.
-  std::vector<std::string> story() const {
-    std::vector<std::string> out;
-    store->read(1, [&](const events::event& e) {
-      if (e.kind == "instance" && e.type != "instance.created") out.push_back(e.type);
-      return true;
-    });
-    return out;
-  }
-  events::event last_of(const std::string& type) const {
-    events::event found;
-    store->read(1, [&](const events::event& e) {
-      if (e.type == type) found = e;
-      return true;
-    });
-    return found;
-  }
+  std::vector<std::string> story() const { return story_of(*store); }
+  events::event last_of(const std::string& type) const { return testing::last_of(*store, type); }
   bool story_is(const std::vector<std::string>& expected) const {
     return eventually([&] { return story() == expected; }, std::chrono::seconds(10));
   }

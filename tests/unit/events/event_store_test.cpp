@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include <fstream>
@@ -67,6 +68,29 @@ TEST(event_store, append_assigns_gapless_sequence_and_time) {
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[1].type, "identity.modified");
   EXPECT_EQ(all[2], second.value()[1]);
+}
+
+// For the deterministic actor tests (issue #18): the append is durable, and its callback has run on
+// the caller's thread, before append_async returns.
+TEST(event_store, issue_18_an_inline_store_writes_on_the_callers_thread) {
+  temp_dir dir;
+  auto store = event_store::open(dir.path / "events", event_store::mode::read_write_inline);
+  ASSERT_TRUE(store.ok()) << store.error().to_string();
+  std::optional<std::thread::id> called_on;
+  std::uint64_t seq = 0;
+  (*store)->append_async({draft("1", 1, "identity.created")}, [&](result<std::vector<event>> r) {
+    called_on = std::this_thread::get_id();
+    if (r.ok()) seq = r.value().at(0).seq;
+  });
+  ASSERT_TRUE(called_on.has_value()) << "answered before returning";
+  EXPECT_EQ(*called_on, std::this_thread::get_id());
+  EXPECT_EQ(seq, 1u);
+  EXPECT_EQ(read_all(**store).size(), 1u);
+  ASSERT_TRUE((*store)->append({draft("1", 2, "identity.modified")}).ok()) << "the blocking form too";
+  store->reset();
+  auto reopened = event_store::open(dir.path / "events", event_store::mode::read_only);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->last_seq(), 2u) << "durable";
 }
 
 TEST(event_store, reopened_store_has_the_same_events_and_continues_the_sequence) {
