@@ -86,11 +86,6 @@ void act_on(image_manager_ptr self, const events::event& e) {
     if (const auto* t = st.pipeline->durable().find_task(std::stoull(e.id))) start_worker(self, *t);
   } else if (e.type == "task.cancelled") {
     if (auto it = st.running.find(std::stoull(e.id)); it != st.running.end()) *it->second.cancel = true;
-  } else if (e.type == "image.removed") {
-    // Here, before the answer: a removal answered is a file gone. (One unlink; an answer that waits
-    // for a worker is still to do, as for instances.)
-    std::error_code ec;  // already gone is fine
-    std::filesystem::remove(e.payload.value("path", std::string()), ec);
   }
 }
 
@@ -125,6 +120,32 @@ void record_task(image_manager_ptr self, std::uint64_t id, result<images::fetche
     decided = domain::decide(pipeline.tentative(), domain::fail_image_task{id, got.error().message()});
   }
   if (decided.ok()) pipeline.append_own(self, std::move(decided.value()));
+}
+
+// `kaso image remove`: image.removed, then its file is deleted by a worker, then the answer (the
+// image as it was): a removal answered is a file gone, and no scheduler thread waits for the disk.
+caf::result<json_text> remove(image_manager_ptr self, const domain::remove_image& cmd, const events::cause& who,
+                              nlohmann::json as_was, std::string path) {
+  auto promise = self->make_response_promise<json_text>();
+  self->state.pipeline->submit_then(self, cmd, who, [self, promise, as_was, path](events_result& out) mutable {
+    if (!out.ok()) {
+      promise.deliver(to_caf(out.error()));
+      return;
+    }
+    run_blocking(
+        self,
+        [path] {
+          std::error_code ec;  // already gone is fine
+          std::filesystem::remove(path, ec);
+          if (ec) return status(error::io_error("image file " + path + " was not deleted: " + ec.message()));
+          return ok_status();
+        },
+        [promise, as_was](status s) mutable {
+          if (!s.ok()) spdlog::warn("{}", s.error().message());
+          promise.deliver(text(nlohmann::json{{"removed", as_was}}));
+        });
+  });
+  return promise;
 }
 
 void on_task_done(image_manager_ptr self, std::uint64_t id, result<images::fetched_image>& got) {
@@ -206,10 +227,7 @@ image_manager_impl::behavior_type image_manager(image_manager_ptr self, events::
         for (const auto& [instance, image] : self->state.reserved) {
           if (image == i->id) return to_caf(error::conflict("image '" + i->name + "' is used by an instance being created"));
         }
-        auto as_was = domain::to_json(*i, pipeline.durable());
-        return pipeline.submit(self, cmd, who, [as_was](const std::vector<events::event>&) {
-          return nlohmann::json{{"removed", as_was}};
-        });
+        return remove(self, cmd, who, domain::to_json(*i, pipeline.durable()), i->path);
       },
       [=, &pipeline](domain::cancel_task& cmd, events::cause& who) -> caf::result<json_text> {
         return pipeline.submit(self, cmd, who, task_reply(cmd.task_id));
