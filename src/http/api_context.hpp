@@ -2,10 +2,12 @@
 // the event log to read events from directly (it is thread-safe), and facts about the server.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "actors/protocols.hpp"
+#include "http/operations.hpp"
 #include "http/route.hpp"
 
 namespace kaso::events {
@@ -29,6 +31,7 @@ struct api_context {
   actors::supervisor_actor supervisor;
   events::event_store* store = nullptr;
   server_info info;
+  std::shared_ptr<operations> ops = std::make_shared<operations>();  // long requests answered at once
 };
 
 std::vector<route> identity_routes(const api_context& ctx);
@@ -36,6 +39,7 @@ std::vector<route> event_routes(const api_context& ctx);
 std::vector<route> image_routes(const api_context& ctx);
 std::vector<route> machine_routes(const api_context& ctx);
 std::vector<route> server_routes(const api_context& ctx);
+std::vector<route> operation_routes(const api_context& ctx);
 // Every route of the management API.
 std::vector<route> all_routes(const api_context& ctx);
 

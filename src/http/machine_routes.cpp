@@ -329,25 +329,26 @@ std::vector<route> machine_routes(const api_context& ctx) {
          if (!force.empty() && force != "true" && force != "false") {
            return write_error(res, error::invalid_argument("force must be true or false"));
          }
-         answer_within(ctx, actors::timeouts::api_remove, res, 200, actors::remove_instance_request{rc.param, force == "true"},
-                       rc.who);
+         answer_long(ctx, rc, actors::timeouts::api_remove, res, 200, "remove",
+                     actors::remove_instance_request{rc.param, force == "true"}, rc.who);
        }},
       {"POST", "/api/v1/instances/{ref}/start",
        [=](const request_context& rc, httplib::Response& res) {
-         answer_within(ctx, actors::timeouts::api_start, res, 200, actors::start_atom_v, rc.param, rc.who);
+         answer_long(ctx, rc, actors::timeouts::api_start, res, 200, "start", actors::start_atom_v, rc.param, rc.who);
        }},
       {"POST", "/api/v1/instances/{ref}/stop",
        [=](const request_context& rc, httplib::Response& res) {
          auto r = read_stop(rc.req, rc.param);
          if (!r.ok()) return write_error(res, r.error());
-         answer_within(ctx, stop_bound(*r), res, 200, std::move(*r), rc.who);
+         auto bound = stop_bound(*r);
+         answer_long(ctx, rc, bound, res, 200, "stop", std::move(*r), rc.who);
        }},
       {"POST", "/api/v1/instances/{ref}/restart",
        [=](const request_context& rc, httplib::Response& res) {
          auto r = read_stop(rc.req, rc.param);
          if (!r.ok()) return write_error(res, r.error());
          auto bound = actors::timeouts::api_restart(std::chrono::seconds(r->timeout_s));
-         answer_within(ctx, bound, res, 200, actors::restart_atom_v, std::move(*r), rc.who);
+         answer_long(ctx, rc, bound, res, 200, "restart", actors::restart_atom_v, std::move(*r), rc.who);
        }},
       {"POST", "/api/v1/instances/{ref}/forwards",
        [=](const request_context& rc, httplib::Response& res) {

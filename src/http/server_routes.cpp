@@ -61,7 +61,8 @@ std::vector<route> server_routes(const api_context& ctx) {
 
 std::vector<route> all_routes(const api_context& ctx) {
   std::vector<route> all;
-  for (auto part : {server_routes(ctx), identity_routes(ctx), image_routes(ctx), machine_routes(ctx), event_routes(ctx)}) {
+  for (auto part : {server_routes(ctx), identity_routes(ctx), image_routes(ctx), machine_routes(ctx), event_routes(ctx),
+                    operation_routes(ctx)}) {
     for (auto& r : part) all.push_back(std::move(r));
   }
   return all;
