@@ -82,16 +82,7 @@ result<nlohmann::json> interpret(const httplib::Response& response) {
     if (body.is_discarded()) return error::internal("kaso-server sent an answer that is not JSON");
     return body;
   }
-  if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-    const auto& e = body["error"];
-    auto message = e.contains("message") && e["message"].is_string()
-                       ? e["message"].get<std::string>()
-                       : "kaso-server answered HTTP " + std::to_string(response.status);
-    return error(code_of(e.contains("code") ? e["code"] : nlohmann::json(), response.status),
-                 std::move(message));
-  }
-  return error(code_of_status(response.status),
-               "kaso-server answered HTTP " + std::to_string(response.status));
+  return error_of(body.is_object() && body.contains("error") ? body["error"] : nlohmann::json(), response.status);
 }
 
 }  // namespace
@@ -167,6 +158,22 @@ result<nlohmann::json> api_client::patch(const std::string& path, const nlohmann
 
 result<nlohmann::json> api_client::del(const std::string& path) {
   return impl_->request(path, [&](const std::string& p) { return impl_->http.Delete(p); });
+}
+
+result<api_client::async_answer> api_client::post_async(const std::string& path, const nlohmann::json& body) {
+  const httplib::Headers prefer = {{"Prefer", "respond-async"}};
+  httplib::Result r = impl_->http.Post(std::string(api_base) + path, prefer, body.dump(), "application/json");
+  if (!r) return transport_error(r.error(), impl_->server, impl_->read_timeout);
+  auto answer = interpret(r.value());
+  if (!answer) return answer.error();
+  return async_answer{r->status == 202, std::move(*answer)};
+}
+
+error error_of(const nlohmann::json& e, int status) {
+  if (!e.is_object()) return error(code_of_status(status), "kaso-server answered HTTP " + std::to_string(status));
+  auto message = e.contains("message") && e["message"].is_string() ? e["message"].get<std::string>()
+                                                                     : "kaso-server answered HTTP " + std::to_string(status);
+  return error(code_of(e.contains("code") ? e["code"] : nlohmann::json(), status), std::move(message));
 }
 
 result<std::string> read_bearer_token(const std::filesystem::path& file) {

@@ -35,6 +35,14 @@ class api_client {
   result<nlohmann::json> post(const std::string& path, const nlohmann::json& body);
   result<nlohmann::json> patch(const std::string& path, const nlohmann::json& body);
   result<nlohmann::json> del(const std::string& path);
+  // A POST that prefers to be answered at once (`Prefer: respond-async`, issue #18): `accepted`
+  // when the server answered 202, and then `body` is the operation (GET /operations/{id} says how
+  // it ends); otherwise `body` is the answer, as post() would give it. Errors as for post.
+  struct async_answer {
+    bool accepted = false;
+    nlohmann::json body;
+  };
+  result<async_answer> post_async(const std::string& path, const nlohmann::json& body);
   // A GET whose 2xx answer is bytes, not JSON (an instance's console log): the body and the
   // answer's headers (names as the server sent them). Errors as for get.
   struct bytes_answer {
@@ -60,6 +68,9 @@ class api_client {
 
 // Reads the bearer token from `file`: its text without surrounding whitespace, or "" when the
 // file does not exist. An unreadable file is an error.
+// The error an API error object ({"code", "message"}) describes, `status` its HTTP status.
+error error_of(const nlohmann::json& error_object, int status);
+
 result<std::string> read_bearer_token(const std::filesystem::path& file);
 
 }  // namespace kaso::cli

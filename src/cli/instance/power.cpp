@@ -10,8 +10,11 @@
 //
 // stop and restart send {"timeout": SECONDS, "force": true} as given (only what is given): how long
 // the server waits for the guest to power off before it kills qemu, and whether to kill at once.
-// The answer can thus come late, so the client waits longer than api_client's usual 60 s: as long
-// as the server may take, plus a margin (see read_timeout_of).
+// The answer can thus come late: the request is sent as an operation (operation_wait.hpp: the
+// server answers at once and the client follows the operation), and on a terminal a line says
+// what the server waits for ("Stopping vm1: ACPI power-down sent, waiting up to 60 s for the
+// guest to power off (12 s)"). The client waits as long as the server may take, plus a margin (see
+// read_timeout_of).
 //
 //   verb    | the server answers within (http/machine_routes.cpp) | the client waits
 //   --------+-----------------------------------------------------+------------------------------
@@ -22,6 +25,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/instance/operation_wait.hpp"
 #include "cli/instance/option_values.hpp"
 #include "cli/instance/readiness.hpp"
 #include "cli/instance/verbs.hpp"
@@ -45,6 +49,7 @@ struct power_spec {
   const char* name;     // the verb and the path's last segment: "stop"
   const char* summary;
   const char* done;     // "Stopped"
+  const char* doing;    // "Stopping"
   bool stops;           // takes --timeout and --force, and stops qemu
   bool starts;          // starts qemu; the line names its pid
 };
@@ -61,8 +66,8 @@ std::chrono::seconds read_timeout_of(const power_spec& spec, std::optional<std::
 
 class power_verb final : public command {
  public:
-  explicit power_verb(power_spec spec)
-      : command("instance", spec.name, spec.summary), spec_(spec) {}
+  power_verb(power_spec spec, task::wait_env env)
+      : command("instance", spec.name, spec.summary), spec_(spec), env_(std::move(env)) {}
 
   std::string synopsis() const override {
     const char* stop_options = spec_.stops ? " [--timeout SECONDS] [--force]" : "";
@@ -117,8 +122,10 @@ class power_verb final : public command {
     nlohmann::json body = nlohmann::json::object();
     if (timeout_s_) body["timeout"] = *timeout_s_;
     if (force_) body["force"] = true;
-    api.set_read_timeout(read_timeout_of(spec_, timeout_s_));
-    auto answer = api.post("/instances/" + percent_encode(ref_) + "/" + spec_.name, body);
+    const auto bound = read_timeout_of(spec_, timeout_s_);
+    api.set_read_timeout(bound);
+    auto answer = run_as_operation(api, "/instances/" + percent_encode(ref_) + "/" + spec_.name, body, bound,
+                                   waiting_line(), err, env_);
     if (!answer) return answer.error();
     if (wait_) return wait_and_tell(api, *answer, out, err);
     if (format_ == output_format::json) {
@@ -150,7 +157,23 @@ class power_verb final : public command {
     return ok_status();
   }
 
+  // What the server waits for while the request runs.
+  std::string waiting_line() const {
+    std::string line = std::string(spec_.doing) + " " + ref_ + ": ";
+    if (spec_.stops && force_) {
+      line += "killing qemu";
+    } else if (spec_.stops) {
+      line += "ACPI power-down sent, waiting up to " + std::to_string(timeout_s_.value_or(default_stop_wait_s)) +
+              " s for the guest to power off";
+    } else {
+      line += "waiting for qemu to run";
+    }
+    if (spec_.stops && spec_.starts) line += ", then starting it";
+    return line;
+  }
+
   power_spec spec_;
+  task::wait_env env_;
   bool wait_ = false;
   std::chrono::seconds wait_limit_ = default_ready_wait;
   std::string ref_;
@@ -161,19 +184,20 @@ class power_verb final : public command {
 
 }  // namespace
 
-std::unique_ptr<command> make_start() {
-  return std::make_unique<power_verb>(
-      power_spec{"start", "Start an instance", "Started", false, true});
+std::unique_ptr<command> make_start(task::wait_env env) {
+  return std::make_unique<power_verb>(power_spec{"start", "Start an instance", "Started", "Starting", false, true},
+                                      std::move(env));
 }
 
-std::unique_ptr<command> make_stop() {
-  return std::make_unique<power_verb>(
-      power_spec{"stop", "Stop an instance", "Stopped", true, false});
+std::unique_ptr<command> make_stop(task::wait_env env) {
+  return std::make_unique<power_verb>(power_spec{"stop", "Stop an instance", "Stopped", "Stopping", true, false},
+                                      std::move(env));
 }
 
-std::unique_ptr<command> make_restart() {
+std::unique_ptr<command> make_restart(task::wait_env env) {
   return std::make_unique<power_verb>(
-      power_spec{"restart", "Stop an instance, then start it again", "Restarted", true, true});
+      power_spec{"restart", "Stop an instance, then start it again", "Restarted", "Restarting", true, true},
+      std::move(env));
 }
 
 }  // namespace kaso::cli::instance

@@ -6,15 +6,17 @@
 
 #include "cli/command.hpp"
 #include "cli/instance/console.hpp"
+#include "cli/task/wait.hpp"
 
 namespace kaso::cli::instance {
 
 std::unique_ptr<command> make_create();   // kaso instance create -n NAME --network-id --image-id
 std::unique_ptr<command> make_modify();   // kaso instance modify REF [settings]
 std::unique_ptr<command> make_remove();   // kaso instance remove REF [--force]
-std::unique_ptr<command> make_start();    // kaso instance start REF
-std::unique_ptr<command> make_stop();     // kaso instance stop REF [--timeout SECONDS] [--force]
-std::unique_ptr<command> make_restart();  // kaso instance restart REF [--timeout SECONDS] [--force]
+// `env`: how the wait for the server's answer shows (operation_wait.hpp); replaceable in tests.
+std::unique_ptr<command> make_start(task::wait_env env = task::real_wait_env());  // kaso instance start REF
+std::unique_ptr<command> make_stop(task::wait_env env = task::real_wait_env());   // ... stop REF [--timeout S] [--force]
+std::unique_ptr<command> make_restart(task::wait_env env = task::real_wait_env());  // ... restart REF [...]
 std::unique_ptr<command> make_shell();    // kaso instance shell REF [--user USER] [-i KEY]
 std::unique_ptr<command> make_exec();     // kaso instance exec REF [...] -- COMMAND [ARG]...
 std::unique_ptr<command> make_copy();     // kaso instance copy [-r] [NAME:]SRC [NAME:]DST

@@ -113,5 +113,38 @@ TEST_F(instance_power, restart_with_force_prints_json) {
   EXPECT_EQ(only_request().json(), (nlohmann::json{{"force", true}}));
 }
 
+// Issue #18: the long requests go as operations. The server answers at once (202); the CLI follows
+// the operation and reports its end as it would the answer.
+TEST_F(instance_power, issue_18_a_stop_answered_with_an_operation_is_followed_to_its_end) {
+  auto stopped = stopped_vm2();
+  stopped["name"] = "vm1";
+  server.answer("POST", "/api/v1/instances/vm1/stop", 202,
+                {{"id", 7}, {"action", "stop"}, {"target", "vm1"}, {"state", "running"}});
+  server.answer("GET", "/api/v1/operations/7?wait=1", 200,
+                {{"id", 7}, {"action", "stop"}, {"target", "vm1"}, {"state", "succeeded"}, {"result", stopped}});
+
+  auto r = kaso({"instance", "stop", "vm1"});
+
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "") << "off a terminal, no waiting line";
+  EXPECT_EQ(r.out, "Stopped instance vm1\n");
+  auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].header("Prefer"), "respond-async");
+  EXPECT_EQ(requests[1].target, "/api/v1/operations/7?wait=1");
+}
+
+TEST_F(instance_power, issue_18_an_operation_that_failed_is_the_commands_failure) {
+  server.answer("POST", "/api/v1/instances/vm1/start", 202, {{"id", 3}, {"state", "running"}});
+  server.answer("GET", "/api/v1/operations/3?wait=1", 200,
+                {{"id", 3},
+                 {"state", "failed"},
+                 {"error", {{"code", "conflict"}, {"message", "instance 'vm1' is already running"}, {"status", 409}}}});
+  auto r = kaso({"instance", "start", "vm1"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "kaso: instance 'vm1' is already running\n");
+}
+
 }  // namespace
 }  // namespace kaso::cli
