@@ -300,15 +300,8 @@ result<std::vector<events::event>> decide(const machines& s, const ensure_predef
 }
 
 std::string_view to_string(instance_state s) {
-  switch (s) {
-    case instance_state::created: return "created";
-    case instance_state::starting: return "starting";
-    case instance_state::running: return "running";
-    case instance_state::stopping: return "stopping";
-    case instance_state::stopped: return "stopped";
-    case instance_state::crashed: return "crashed";
-    case instance_state::restarting: return "restarting";
-    case instance_state::failed: return "failed";
+  for (const auto& [state, word] : instance_state_words) {
+    if (state == s) return word;
   }
   return "unknown";
 }

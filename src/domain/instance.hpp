@@ -66,6 +66,7 @@
 
 #include "domain/bootstrapper.hpp"
 #include "domain/image.hpp"
+#include "domain/instance_state.hpp"
 #include "domain/network.hpp"
 #include "domain/guest_mount.hpp"
 #include "domain/port_forward.hpp"
@@ -83,18 +84,8 @@ struct phone_home_report {
   friend bool operator==(const phone_home_report&, const phone_home_report&) = default;
 };
 
-// Where an instance is in its lifecycle (the table above). Only the API's view and its tests see
-// the words (to_string); everything else compares these.
-enum class instance_state : std::uint8_t { created, starting, running, stopping, stopped, crashed, restarting, failed };
+// Where an instance is in its lifecycle: instance_state.hpp (its words are the API's view only).
 std::string_view to_string(instance_state s);
-// qemu is being started, runs, or is being stopped: a start or a remove is refused.
-constexpr bool active(instance_state s) {
-  return s == instance_state::starting || s == instance_state::running || s == instance_state::stopping;
-}
-// Not running and not about to be: what autostart starts at the server's start.
-constexpr bool at_rest(instance_state s) {
-  return s == instance_state::created || s == instance_state::stopped || s == instance_state::crashed;
-}
 
 struct instance {
   std::uint64_t id = 0;

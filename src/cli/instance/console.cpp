@@ -20,6 +20,7 @@
 #include "cli/instance/raw_terminal.hpp"
 #include "cli/instance/unix_socket.hpp"
 #include "cli/instance/verbs.hpp"
+#include "cli/instance/view.hpp"
 #include "cli/object_ref.hpp"
 #include "cli/output.hpp"
 #include "cli/url.hpp"
@@ -83,7 +84,7 @@ class console final : public command {
   // " (the instance is stopped)" when the state says why there is no console to reach.
   static std::string state_note(const nlohmann::json& instance) {
     auto state = text_of(instance, "state");
-    if (state.empty() || state == "running") return {};
+    if (state.empty() || state_of(instance) == domain::instance_state::running) return {};
     return " (the instance is " + state + ")";
   }
 

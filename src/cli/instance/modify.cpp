@@ -15,6 +15,7 @@
 #include "cli/instance/mount_option.hpp"
 #include "cli/instance/settings.hpp"
 #include "cli/instance/verbs.hpp"
+#include "cli/instance/view.hpp"
 #include "cli/object_ref.hpp"
 #include "cli/output.hpp"
 #include "cli/url.hpp"
@@ -112,9 +113,10 @@ class modify final : public command {
       return ok_status();
     }
     out << "Modified instance with id " << text_of(*modified, "id") << '\n';
-    auto state = text_of(*modified, "state");
-    if ((!add_mounts_.empty() || !remove_mounts_.empty()) && (state == "running" || state == "starting")) {
-      out << "The mounts change when " << text_of(*modified, "name") << " next starts (it is " << state
+    auto state = state_of(*modified);
+    if ((!add_mounts_.empty() || !remove_mounts_.empty()) &&
+        (state == domain::instance_state::running || state == domain::instance_state::starting)) {
+      out << "The mounts change when " << text_of(*modified, "name") << " next starts (it is " << text_of(*modified, "state")
           << " now): kaso instance restart " << text_of(*modified, "name") << '\n';
     }
     return ok_status();

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "cli/instance/view.hpp"
 #include "cli/output.hpp"
 #include "cli/url.hpp"
 
@@ -9,8 +10,6 @@ namespace kaso::cli::instance {
 namespace {
 
 constexpr int console_lines_on_failure = 10;
-
-bool on_its_way(const std::string& state) { return state == "starting" || state == "running" || state == "restarting"; }
 
 // The last `n` lines of the console, each prefixed so they read as quoted.
 std::string console_tail(api_client& api, const std::string& ref, int n) {
@@ -32,14 +31,14 @@ std::string console_tail(api_client& api, const std::string& ref, int n) {
 }  // namespace
 
 std::string stage_text(const nlohmann::json& instance) {
-  auto state = text_of(instance, "state");
-  if (state == "starting") return "starting qemu";
-  if (state == "restarting") return "waiting to restart";
+  auto state = state_of(instance);
+  if (state == domain::instance_state::starting) return "starting qemu";
+  if (state == domain::instance_state::restarting) return "waiting to restart";
   auto stage = text_of(instance, "boot_stage");
   if (stage == "kernel") return "kernel booting";
   if (stage == "login_prompt") return "login prompt";
   if (stage == "ssh") return "SSH ready";
-  return state == "running" ? "firmware" : state;
+  return state == domain::instance_state::running ? "firmware" : text_of(instance, "state");
 }
 
 result<nlohmann::json> wait_until_ready(api_client& api, const std::string& ref, std::chrono::seconds limit,
@@ -71,7 +70,7 @@ result<nlohmann::json> wait_until_ready(api_client& api, const std::string& ref,
       finish();
       return *vm;
     }
-    if (!on_its_way(state)) {
+    if (auto known = state_of(*vm); !known || !domain::on_its_way(*known)) {
       finish();
       auto message = text_of(*vm, "message");
       return error::conflict("instance " + name + " is " + state + (message.empty() ? "" : ": " + message) +

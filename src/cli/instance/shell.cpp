@@ -20,6 +20,7 @@
 #include "cli/instance/readiness.hpp"
 #include "cli/instance/ssh_access.hpp"
 #include "cli/instance/verbs.hpp"
+#include "cli/instance/view.hpp"
 #include "cli/object_ref.hpp"
 #include "cli/output.hpp"
 #include "cli/url.hpp"
@@ -149,9 +150,10 @@ class ssh_command final : public command {
   result<nlohmann::json> ready_instance(api_client& api, std::ostream& err) {
     auto vm = api.get("/instances/" + percent_encode(ref_));
     if (!vm) return vm.error();
-    auto state = text_of(*vm, "state");
-    if (state != "running" && state != "starting" && state != "restarting") {
-      return error::conflict("instance " + text_of(*vm, "name") + " is " + state + ": start it with kaso instance start " +
+    auto state = state_of(*vm);
+    if (!state || !domain::on_its_way(*state)) {
+      return error::conflict("instance " + text_of(*vm, "name") + " is " + text_of(*vm, "state") +
+                             ": start it with kaso instance start " +
                              text_of(*vm, "name") + " --wait");
     }
     const auto began = std::chrono::steady_clock::now();

@@ -6,6 +6,11 @@
 #include "cli/output.hpp"
 
 namespace kaso::cli::instance {
+
+std::optional<domain::instance_state> state_of(const nlohmann::json& instance) {
+  return domain::parse_instance_state(text_of(instance, "state"));
+}
+
 namespace {
 
 const nlohmann::json& member(const nlohmann::json& object, std::string_view key) {
@@ -54,7 +59,7 @@ std::string host_keys_text(const nlohmann::json& phone_home) {
 // "yes (after 29.6 s)" once this boot answered SSH; "no (kernel)" while it boots; "" otherwise.
 std::string ready_text(const nlohmann::json& instance) {
   if (instance.value("ready", false)) return "yes (after " + text_of(instance, "ready_after_s") + " s)";
-  if (text_of(instance, "state") != "running") return "";
+  if (state_of(instance) != domain::instance_state::running) return "";
   auto stage = text_of(instance, "boot_stage");
   return stage.empty() ? "no" : "no (" + stage + ")";
 }

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/table.hpp"
+#include "domain/instance_state.hpp"
 
 namespace kaso::cli::instance {
 
@@ -26,6 +28,10 @@ table list_table(const nlohmann::json& instances);
 // OS Disk Path, OS Disk Size, Seed Path, VM Script Path, QMP/Console/VNC Socket Path, Log Path,
 // Phone home IP/hostname/host keys/time, Version, Created, Modified.
 std::vector<field> fields_of(const nlohmann::json& instance);
+
+// The instance's "state", converted at this edge (domain/instance_state.hpp): the CLI compares
+// states, never words. nullopt when absent or a word this CLI does not know.
+std::optional<domain::instance_state> state_of(const nlohmann::json& instance);
 
 // "127.0.0.1:40022" for an instance with a positive "ssh_port"; "" otherwise.
 std::string ssh_forward_text(const nlohmann::json& instance);
