@@ -24,6 +24,9 @@ struct server_info {
   long pid = 0;
   std::string accelerator;         // what every VM gets: kvm, hvf or tcg
   std::string accelerator_reason;  // why, one line
+  std::string qemu_binary;         // as found in PATH
+  std::string qemu_version;        // the first line of its --version
+  std::string socket, events, images, instances;  // where this server keeps what
 };
 
 struct api_context {

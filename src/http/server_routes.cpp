@@ -47,7 +47,13 @@ std::vector<route> server_routes(const api_context& ctx) {
                      {"path", ctx.info.path},
                      {"pid", ctx.info.pid},
                      {"accelerator", ctx.info.accelerator},
-                     {"accelerator_reason", ctx.info.accelerator_reason}});
+                     {"accelerator_reason", ctx.info.accelerator_reason},
+                     {"qemu", {{"binary", ctx.info.qemu_binary}, {"version", ctx.info.qemu_version}}},
+                     {"paths",
+                      {{"socket", ctx.info.socket},
+                       {"events", ctx.info.events},
+                       {"images", ctx.info.images},
+                       {"instances", ctx.info.instances}}}});
        }},
       {"GET", "/api/v1/openapi.json",
        [](const request_context&, httplib::Response& res) {

@@ -176,4 +176,6 @@ result<process_output> run_process(const std::vector<std::string>& argv,
   return output;
 }
 
+result<std::string> find_program(const std::string& name) { return detail::resolve_program(name); }
+
 }  // namespace kaso::platform

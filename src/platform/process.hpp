@@ -43,4 +43,8 @@ struct process_output {
 result<process_output> run_process(const std::vector<std::string>& argv,
                                    std::chrono::milliseconds timeout);
 
+// The program run_process would run as argv[0] `name` (looked up in PATH unless it contains a
+// '/'). Errors: not_found, permission_denied (found, not executable).
+result<std::string> find_program(const std::string& name);
+
 }  // namespace kaso::platform

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "platform/host_network.hpp"
+#include "platform/process.hpp"
 #include "qemu/accelerator.hpp"
 #include "util/byte_size.hpp"
 #include "vm/kvm_probe.hpp"
@@ -36,6 +37,21 @@ domain::host_network_defaults network_defaults(const config& cfg) {
 }
 
 }  // namespace
+
+qemu_facts find_qemu(const vm::vm_platform& platform) {
+  qemu_facts out;
+  auto binary = platform::find_program(platform.qemu_binary);
+  if (!binary.ok()) return {platform.qemu_binary, binary.error().message()};
+  out.binary = *binary;
+  auto ran = platform::run_process({*binary, "--version"}, std::chrono::seconds(5));
+  if (!ran.ok()) {
+    out.version = ran.error().message();
+  } else {
+    out.version = ran->stdout_text.substr(0, ran->stdout_text.find('\n'));
+    if (out.version.empty()) out.version = "unknown (" + *binary + " --version said nothing)";
+  }
+  return out;
+}
 
 result<qemu::accelerator_choice> choose_accelerator(const config& cfg, const vm::vm_platform& platform) {
   qemu::accelerator_host host{platform.os, platform.arch, platform.arch,

@@ -15,6 +15,14 @@ namespace kaso::server {
 // the probe runs: main calls it on a thread of its own, beside opening and folding the log.
 result<qemu::accelerator_choice> choose_accelerator(const config& cfg, const vm::vm_platform& platform);
 
+// Which qemu runs the VMs (issue #16: `kaso server info` shows it): the binary as found in PATH and
+// the first line of its --version ("QEMU emulator version 7.2.19 (Debian ...)"), or why not.
+struct qemu_facts {
+  std::string binary;
+  std::string version;
+};
+qemu_facts find_qemu(const vm::vm_platform& platform);
+
 result<actors::instance_settings> machine_settings(const config& cfg, vm::vm_platform platform,
                                                    const qemu::accelerator_choice& accel);
 

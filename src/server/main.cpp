@@ -218,6 +218,7 @@ int run(const options& opts) {
   // its own while the log is opened and folded.
   const auto platform = vm::probe_host_platform();
   auto accelerator = std::async(std::launch::async, [&cfg, &platform] { return server::choose_accelerator(cfg, platform); });
+  auto qemu = std::async(std::launch::async, [&platform] { return server::find_qemu(platform); });
 
   auto store = events::event_store::open(cfg.events_path(), events::event_store::mode::read_write, opts.salvage_log);
   if (!store.ok()) return fail(store.error().message());
@@ -256,9 +257,12 @@ int run(const options& opts) {
     auto supervisor = actors::spawn_supervisor(
         sys, **store, {cfg.images_path(), std::move(catalogue.value()), host_arch()}, std::move(machines.value()),
         std::move(folded->state));
+    const auto found = qemu.get();
     http::api_server api({&sys, supervisor, store->get(),
                           {KASO_VERSION, effective.name, owner.name, cfg.path.string(), static_cast<long>(getpid()),
-                           std::string(qemu::to_string(accel->accel)), accel->reason}});
+                           std::string(qemu::to_string(accel->accel)), accel->reason, found.binary, found.version,
+                           cfg.socket_path().string(), cfg.events_path().string(), cfg.images_path().string(),
+                           cfg.instances_path().string()}});
     // The TCP listener (if any) first: once the Unix socket accepts, the server is wholly up.
     kaso::status listening = kaso::ok_status();
     if (cfg.tcp_listener) {

@@ -98,6 +98,27 @@ TEST(accelerator_it, the_real_probe_picks_an_accelerator_that_runs_an_instance_a
   EXPECT_NE(shown.stdout_text.find(accel), std::string::npos) << shown.stdout_text;
 }
 
+// Issue #16: server info says which qemu runs the VMs (the binary found in PATH, its version) and
+// where the server keeps its socket, log, images and instances.
+TEST(accelerator_it, issue_16_server_info_names_the_qemu_and_the_paths) {
+  fixture f;
+  auto info = f.s.get_json("/api/v1/server");
+  const std::string binary = info["qemu"]["binary"];
+  EXPECT_TRUE(fs::path(binary).is_absolute()) << binary;
+  EXPECT_TRUE(fs::exists(binary)) << binary;
+  auto version = run({binary, "--version"}).stdout_text;
+  EXPECT_EQ(info["qemu"]["version"], version.substr(0, version.find('\n')));
+  EXPECT_EQ(info["qemu"]["version"].get<std::string>().rfind("QEMU emulator version", 0), 0u) << info.dump();
+  EXPECT_EQ(info["paths"]["socket"], f.s.socket().string());
+  EXPECT_EQ(info["paths"]["events"], (f.s.state_path() / "events").string());
+  EXPECT_EQ(info["paths"]["images"], (f.s.state_path() / "images").string());
+  EXPECT_EQ(info["paths"]["instances"], (f.s.state_path() / "instances").string());
+  auto shown = f.s.kaso({"server", "info"}).stdout_text;
+  EXPECT_NE(shown.find(binary), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Qemu Version"), std::string::npos) << shown;
+  EXPECT_NE(shown.find((f.s.state_path() / "instances").string()), std::string::npos) << shown;
+}
+
 TEST(accelerator_it, issue_14_a_kvm_that_aborts_qemu_yields_tcg_and_instances_start) {
   if (!dev_kvm_opens()) GTEST_SKIP() << "/dev/kvm does not open here, so auto never probes (unit-tested)";
   fixture f(with_kvm_that_aborts);

@@ -20,6 +20,12 @@ std::unique_ptr<command> make_info() {
             {"PID", text_of(s, "pid")},
             {"Accelerator", text_of(s, "accelerator")},
             {"Accelerator Reason", text_of(s, "accelerator_reason")},
+            {"Qemu", s.contains("qemu") ? text_of(s["qemu"], "binary") : ""},
+            {"Qemu Version", s.contains("qemu") ? text_of(s["qemu"], "version") : ""},
+            {"Socket", s.contains("paths") ? text_of(s["paths"], "socket") : ""},
+            {"Event Log", s.contains("paths") ? text_of(s["paths"], "events") : ""},
+            {"Images", s.contains("paths") ? text_of(s["paths"], "images") : ""},
+            {"Instances", s.contains("paths") ? text_of(s["paths"], "instances") : ""},
         });
       },
   });
