@@ -290,14 +290,17 @@ TEST_F(verbs, server_info_prints_a_field_view) {
                  {"path", "/home/mrmat/var/kaso"},
                  {"pid", 4321},
                  {"accelerator", "tcg"},
-                 {"accelerator_reason", "/dev/kvm cannot be opened"}});
+                 {"accelerator_reason", "/dev/kvm cannot be opened"},
+                 {"qemu", {{"binary", "/usr/bin/qemu-system-x86_64"}, {"version", "QEMU emulator version 7.2"}}},
+                 {"paths",
+                  {{"socket", "/v/kaso.sock"}, {"events", "/v/events"}, {"images", "/v/images"}, {"instances", "/v/instances"}}}});
 
   auto r = kaso({"server", "info"});
 
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.err, "");
   const std::string address = server.address();
-  const std::size_t width = std::max<std::size_t>(address.size(), 20);
+  const std::size_t width = std::max<std::size_t>(address.size(), 27);
   auto row = [&](const std::string& field, const std::string& value) {
     return "│ " + field + std::string(18 - field.size(), ' ') + " │ " + value +
            std::string(width - value.size(), ' ') + " │\n";
@@ -310,7 +313,10 @@ TEST_F(verbs, server_info_prints_a_field_view) {
                        row("Version", "0.1.0") + row("Effective User", "root") +
                        row("Owning User", "mrmat") + row("Path", "/home/mrmat/var/kaso") +
                        row("PID", "4321") + row("Accelerator", "tcg") +
-                       row("Accelerator Reason", "/dev/kvm cannot be opened") + "╰" + field_dashes + "┴" + dashes + "╯\n");
+                       row("Accelerator Reason", "/dev/kvm cannot be opened") +
+                       row("Qemu", "/usr/bin/qemu-system-x86_64") + row("Qemu Version", "QEMU emulator version 7.2") +
+                       row("Socket", "/v/kaso.sock") + row("Event Log", "/v/events") + row("Images", "/v/images") +
+                       row("Instances", "/v/instances") + "╰" + field_dashes + "┴" + dashes + "╯\n");
   EXPECT_EQ(only_request().target, "/api/v1/server");
 }
 
