@@ -6,6 +6,7 @@
 
 #include "cli/command.hpp"
 #include "cli/command_line.hpp"
+#include "cli/did_you_mean.hpp"
 #include "cli/endpoint.hpp"
 #include "cli/registry.hpp"
 #include "config/config.hpp"
@@ -122,7 +123,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       global.server = std::move(server.value());
     }
   } catch (const cxxopts::exceptions::exception& e) {
-    return usage_error(err, std::string(e.what()) + " (see 'kaso -h')");
+    return usage_error(err, option_error_text(e, option_words(options)) + " (see 'kaso -h')");
   }
 
   if (!split.group) return usage_error(err, "missing command group (see 'kaso -h')");
@@ -133,7 +134,13 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   auto group = std::find_if(groups.begin(), groups.end(),
                             [&](const group_info& g) { return g.name == *split.group; });
   if (group == groups.end()) {
-    return usage_error(err, "unknown command group '" + *split.group + "' (see 'kaso -h')");
+    std::vector<std::string> known;
+    for (const auto& g : groups) known.push_back(g.name);
+    for (const auto& c : commands) {
+      if (c->group().empty()) known.push_back(c->name());
+    }
+    return usage_error(err, "unknown command group '" + *split.group + "'" + did_you_mean(*split.group, known) +
+                                " (see 'kaso -h')");
   }
   const std::string hint = " (see 'kaso " + group->name + " -h')";
   if (split.rest.empty()) return usage_error(err, "missing verb for '" + group->name + "'" + hint);
@@ -146,7 +153,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     return c->group() == group->name && c->name() == verb;
   });
   if (found == commands.end()) {
-    return usage_error(err, "unknown verb '" + verb + "' for '" + group->name + "'" + hint);
+    std::vector<std::string> known;
+    for (const command* c : verbs_of(commands, group->name)) known.push_back(c->name());
+    return usage_error(err, "unknown verb '" + verb + "' for '" + group->name + "'" + did_you_mean(verb, known) + hint);
   }
   std::vector<std::string> verb_args(split.rest.begin() + 1, split.rest.end());
   return run_command(**found, verb_args, [&] { return connect(global); }, out, err);

@@ -1,6 +1,8 @@
 // The verb driver: cxxopts parsing, -h, the two phases, and their exit codes.
 #include "cli/command.hpp"
 
+#include "cli/did_you_mean.hpp"
+
 namespace kaso::cli {
 namespace {
 
@@ -25,8 +27,8 @@ void print_error(std::ostream& err, std::string_view message) {
 int run_command(command& cmd, const std::vector<std::string>& args, const client_factory& connect,
                 std::ostream& out, std::ostream& err) {
   const std::string program = "kaso " + full_name(cmd);
+  cxxopts::Options options(program, cmd.summary() + "\n");
   try {
-    cxxopts::Options options(program, cmd.summary() + "\n");
     options.custom_help(cmd.synopsis());
     options.positional_help("");
     options.add_options()("h,help", "Show this help");
@@ -45,7 +47,7 @@ int run_command(command& cmd, const std::vector<std::string>& args, const client
       return usage_error(err, cmd, taken.error().message());
     }
   } catch (const cxxopts::exceptions::exception& e) {
-    return usage_error(err, cmd, e.what());
+    return usage_error(err, cmd, option_error_text(e, option_words(options)));
   }
 
   auto api = connect();

@@ -63,7 +63,7 @@ INSTANTIATE_TEST_SUITE_P(
         usage_case{create_with({"--static-ip4", "172.16.4"}),
                    "--static-ip4 must be an IPv4 address, got '172.16.4'" + hint("create")},
         usage_case{create_with({"--identity-id"}),
-                   "Option ‘identity-id’ is missing an argument" + hint("create")},
+                   "option '--identity-id' is missing an argument" + hint("create")},
         usage_case{{"instance", "modify", "vm1"},
                    "nothing to change: give -n, --vcpu, --ram, --display, --autostart, --no-autostart, a "
                    "--restart option, --forward, --remove-forward, --mount or --remove-mount" + hint("modify")},
@@ -75,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "give only one of REF, --id ID and --name NAME" + hint("remove")},
         usage_case{{"instance", "start"}, "give one of REF, --id ID or --name NAME" + hint("start")},
         usage_case{{"instance", "start", "vm1", "--force"},
-                   "Option ‘force’ does not exist" + hint("start")},
+                   "option '--force' does not exist" + hint("start")},
         usage_case{{"instance", "stop", "vm1", "--timeout", "soon"},
                    "--timeout must be a non-negative integer, got 'soon'" + hint("stop")},
         usage_case{{"instance", "stop", "vm1", "--timeout", "3601"},
@@ -85,7 +85,7 @@ INSTANTIATE_TEST_SUITE_P(
         usage_case{{"instance", "console"},
                    "give one of REF, --id ID or --name NAME" + hint("console")},
         usage_case{{"instance", "console", "vm1", "-o", "json"},
-                   "Option ‘o’ does not exist" + hint("console")},
+                   "option '-o' does not exist" + hint("console")},
         usage_case{{"instance", "list", "-o", "yaml"},
                    "unknown output format 'yaml' (use table or json)" + hint("list")}),
     testing::usage_case_name);

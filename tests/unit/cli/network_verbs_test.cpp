@@ -234,7 +234,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "nothing to change: give -n, --cidr, --dhcp-start, --dhcp-end, --gateway, "
                    "--nameserver, --host-interface, --host-ip4 or --bridge" + modify_hint},
         usage_case{{"network", "modify", "lab", "-k", "shared"},
-                   "Option ‘k’ does not exist" + modify_hint},
+                   "option '-k' does not exist" + modify_hint},
         usage_case{{"network", "modify", "--id", "x", "-n", "y"},
                    "--id must be a number, got 'x'" + modify_hint},
         usage_case{{"network", "modify", "lab", "--nameserver", "1.2.3.4.5"},

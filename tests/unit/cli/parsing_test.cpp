@@ -42,9 +42,9 @@ INSTANTIATE_TEST_SUITE_P(
         usage_case{{"identity", "create", "-n", "x", "--public-key", "k", "-k", "password"},
                    "--kind password needs --password PASSWD" + create_hint},
         usage_case{{"identity", "create", "-n", "x", "--public-key", "k", "--bogus"},
-                   "Option ‘bogus’ does not exist" + create_hint},
+                   "option '--bogus' does not exist" + create_hint},
         usage_case{{"identity", "create", "-n"},
-                   "Option ‘n’ is missing an argument" + create_hint},
+                   "option '-n' is missing an argument" + create_hint},
         usage_case{{"identity", "get"}, "give one of REF, --id ID or --name NAME" + get_hint},
         usage_case{{"identity", "get", "a", "--id", "1"},
                    "give only one of REF, --id ID and --name NAME" + get_hint},
@@ -69,7 +69,19 @@ INSTANTIATE_TEST_SUITE_P(
         usage_case{{"events", "list", "--limit", "-1"},
                    "--limit must be a number, got '-1' (see 'kaso events list -h')"},
         usage_case{{"--bogus", "identity", "list"},
-                   "Option ‘bogus’ does not exist (see 'kaso -h')"},
+                   "option '--bogus' does not exist (see 'kaso -h')"},
+        // Issue #16: one style, and the word meant when a typo is near one.
+        usage_case{{"instnce", "list"},
+                   "unknown command group 'instnce' (did you mean 'instance'?) (see 'kaso -h')"},
+        usage_case{{"lanch"}, "unknown command group 'lanch' (did you mean 'launch'?) (see 'kaso -h')"},
+        usage_case{{"instance", "lsit"},
+                   "unknown verb 'lsit' for 'instance' (did you mean 'list'?) (see 'kaso instance -h')"},
+        usage_case{{"instance", "list", "--outptu", "json"},
+                   "option '--outptu' does not exist (did you mean '--output'?) (see 'kaso instance list -h')"},
+        usage_case{{"--srver", "x", "identity", "list"},
+                   "option '--srver' does not exist (did you mean '--server'?) (see 'kaso -h')"},
+        usage_case{{"instance", "list", "-z"}, "option '-z' does not exist (see 'kaso instance list -h')"},
+        usage_case{{"instance", "frobnicate"}, "unknown verb 'frobnicate' for 'instance' (see 'kaso instance -h')"},
         usage_case{{"--server", "ftp://x", "identity", "list"},
                    "invalid --server 'ftp://x': expected unix:PATH or http://HOST:PORT"}),
     testing::usage_case_name);
@@ -78,7 +90,7 @@ TEST(usage_errors, a_missing_global_value_is_a_usage_error) {
   auto r = run_kaso({"--server"});
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "kaso: Option ‘server’ is missing an argument (see 'kaso -h')\n");
+  EXPECT_EQ(r.err, "kaso: option '--server' is missing an argument (see 'kaso -h')\n");
 }
 
 TEST(help, lists_every_group_and_verb) {
