@@ -1,11 +1,12 @@
 // kaso image create -n NAME (--url URL | --predefined NAME | --file PATH) [--sha256 HEX]
-// [--min-cpu N] [--min-ram MB] [--min-space MB] [--no-wait] [-o FORMAT]: POST /api/v1/images,
+// [--min-cpu N] [--min-ram MB] [--min-space MB] [--no-wait | -q] [-o FORMAT]: POST /api/v1/images,
 // which answers 202 with the task that downloads or imports the image in the background.
 //
 //   --no-wait | the task ends        | prints (out; err)                              | exit
 //   ----------+----------------------+------------------------------------------------+-----
 //   given     | -                    | "Started task N"                               | 0
 //   absent    | completed            | "Created image with id N"; the progress line   | 0
+//             |                      | (none with -q)                                 |
 //   absent    | failed or cancelled  | -; "kaso: image NAME: <the task's message>"    | 1
 //   absent    | Ctrl-C detaches      | -; "Detached from task N; ..."                 | 130
 //
@@ -46,7 +47,7 @@ class create final : public command {
 
   std::string synopsis() const override {
     return "-n NAME (--url URL | --predefined NAME | --file PATH) [--sha256 HEX] [--min-cpu N] "
-           "[--min-ram MB] [--min-space MB] [--no-wait] [-o FORMAT]";
+           "[--min-ram MB] [--min-space MB] [--no-wait | -q] [-o FORMAT]";
   }
 
   void add_options(cxxopts::Options& options) override {
@@ -59,7 +60,8 @@ class create final : public command {
         ("sha256", "Expected SHA-256 of the image, as 64 hex digits",
          cxxopts::value<std::string>(), "HEX");
     add_minimum_options(options);
-    options.add_options()("no-wait", "Print the task id and return while the task runs");
+    options.add_options()("no-wait", "Print the task id and return while the task runs")
+        ("q,quiet", "Show no progress while waiting");
     add_output_option(options);
   }
 
@@ -95,6 +97,7 @@ class create final : public command {
     name_ = parsed["name"].as<std::string>();
     minimums_ = *mins;
     no_wait_ = parsed.count("no-wait") > 0;
+    quiet_ = parsed.count("quiet") > 0;
     format_ = *format;
     return ok_status();
   }
@@ -108,7 +111,8 @@ class create final : public command {
       print_task(out, *started, "Started task " + text_of(*started, "id"));
       return ok_status();
     }
-    auto end = task::wait_for_task(api, *started, err, env_);
+    std::ostream silent(nullptr);  // -q: the progress goes nowhere
+    auto end = task::wait_for_task(api, *started, quiet_ ? silent : err, env_);
     if (!end) return end.error();
     using how = task::task_end::how;
     switch (end->ended) {
@@ -166,6 +170,7 @@ class create final : public command {
   std::optional<std::string> sha256_;
   minimums minimums_;
   bool no_wait_ = false;
+  bool quiet_ = false;
   output_format format_ = output_format::table;
   bool detached_ = false;
 };

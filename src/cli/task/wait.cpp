@@ -16,7 +16,7 @@
 namespace kaso::cli::task {
 namespace {
 
-// Draws the progress line: in place on a terminal, else at most every line_interval.
+// Draws the progress line: in place on a terminal, else the start and the end only (wait.hpp).
 class progress_printer {
  public:
   progress_printer(std::ostream& out, const wait_env& env)
@@ -33,10 +33,13 @@ class progress_printer {
       drawn_ = true;
       return;
     }
-    auto now = env_.now();
-    if (!last && written_ && now - *written_ < line_interval) return;
-    out_ << progress_line(label, progress, false) << '\n' << std::flush;
-    written_ = now;
+    // Off a terminal (a log, a pipe): what starts, and how it ended; nothing in between.
+    if (last) {
+      out_ << progress_line(label, progress, false) << '\n' << std::flush;
+    } else if (!started_) {
+      out_ << label << '\n' << std::flush;
+    }
+    started_ = true;
   }
 
   // Ends the line being redrawn, so what follows starts on a line of its own.
@@ -50,7 +53,7 @@ class progress_printer {
   const wait_env& env_;
   bool terminal_;
   bool drawn_ = false;
-  std::optional<std::chrono::steady_clock::time_point> written_;
+  bool started_ = false;  // off a terminal: the start line is written
 };
 
 // "the download" for image.download: what goes on after a detach.

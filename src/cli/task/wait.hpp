@@ -6,7 +6,8 @@
 //   --------------+-------------------------------------+-------------------------------------
 //   a terminal    | redrawn in place ('\r'), in colour, | ended with '\n'
 //                 | narrowed to the terminal's width    |
-//   anything else | written once, then every 5 s        | a last line when the task completed
+//   anything else | its label, once ("Download image    | the whole line once, when the task
+//                 | jammy...": issue #16)               | completed
 //
 // Ctrl-C detaches: SIGINT is caught (sigint_flag) while waiting, and the loop stops with
 // "Detached from task N; the download goes on (kaso task get N)" on `progress`; nothing is sent to
@@ -37,7 +38,6 @@ struct wait_env {
 };
 
 inline constexpr std::chrono::milliseconds poll_interval{200};
-inline constexpr std::chrono::seconds line_interval{5};
 
 // Sleeps poll_interval, reads the steady clock, and takes a stream for a terminal when it is
 // std::cerr (or std::cout) and that file descriptor is a tty (asking its width each time, so a
