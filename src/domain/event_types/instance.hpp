@@ -89,7 +89,8 @@ struct instance_created {
   friend bool operator==(const instance_created&, const instance_created&) = default;
 };
 
-// Only what changed.
+// Only what changed. The decider writes name, vcpu, ram, display, autostart and the restart
+// policy's members; the folds have always read the rest of instance.created's members here too.
 struct instance_modified {
   static constexpr std::string_view type = "instance.modified";
   static constexpr std::uint32_t schema = 1;
@@ -101,6 +102,14 @@ struct instance_modified {
   std::optional<std::string> restart;
   std::optional<unsigned> restart_limit, restart_window;
   std::optional<std::uint64_t> restart_backoff_ms, restart_backoff_max_ms;
+  std::optional<std::string> path;
+  std::optional<std::uint64_t> image_id, network_id;
+  std::optional<std::vector<std::uint64_t>> identity_ids;
+  std::optional<std::uint64_t> disk_size;
+  std::optional<std::string> bootstrapper, static_ip4, mac;
+  std::optional<std::uint16_t> ssh_port;
+  std::optional<user_data_payload> user_data;
+  std::optional<std::vector<guest_mount>> mounts;
   static constexpr auto fields() {
     using S = instance_modified;
     constexpr auto set = presence::when_set;
@@ -113,7 +122,18 @@ struct instance_modified {
                       field{"restart_limit", &S::restart_limit, set},
                       field{"restart_window", &S::restart_window, set},
                       field{"restart_backoff_ms", &S::restart_backoff_ms, set},
-                      field{"restart_backoff_max_ms", &S::restart_backoff_max_ms, set}};
+                      field{"restart_backoff_max_ms", &S::restart_backoff_max_ms, set},
+                      field{"path", &S::path, set},
+                      field{"image_id", &S::image_id, set},
+                      field{"network_id", &S::network_id, set},
+                      field{"identity_ids", &S::identity_ids, set},
+                      field{"disk_size", &S::disk_size, set},
+                      field{"bootstrapper", &S::bootstrapper, set},
+                      field{"static_ip4", &S::static_ip4, set},
+                      field{"mac", &S::mac, set},
+                      field{"ssh_port", &S::ssh_port, set},
+                      field{"user_data", &S::user_data, set},
+                      field{"mounts", &S::mounts, set}};
   }
   friend bool operator==(const instance_modified&, const instance_modified&) = default;
 };
