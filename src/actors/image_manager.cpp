@@ -9,6 +9,7 @@
 
 #include "actors/blocking.hpp"
 #include "actors/command_pipeline.hpp"
+#include "domain/event_types/image.hpp"
 #include "images/fetch.hpp"
 
 namespace kaso::actors {
@@ -82,11 +83,11 @@ void start_worker(image_manager_ptr self, const domain::task& t) {
 // What a durable event asks of the world outside the log.
 void act_on(image_manager_ptr self, const events::event& e) {
   auto& st = self->state;
-  if (e.type == "task.started") {
+  if (e.type == domain::task_started::type) {
     if (const auto* t = st.pipeline->durable().find_task(std::stoull(e.id))) start_worker(self, *t);
-  } else if (e.type == "task.cancelled") {
+  } else if (e.type == domain::task_cancelled::type) {
     if (auto it = st.running.find(std::stoull(e.id)); it != st.running.end()) *it->second.cancel = true;
-  } else if (e.type == "image.removed") {
+  } else if (e.type == domain::image_removed::type) {
     // Here, before the answer: a removal answered is a file gone. (One unlink; an answer that waits
     // for a worker is still to do, as for instances.)
     std::error_code ec;  // already gone is fine
