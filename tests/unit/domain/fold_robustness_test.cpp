@@ -8,6 +8,9 @@
 
 #include <algorithm>
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include "event_samples.hpp"
 #include "rich_log.hpp"
 
@@ -144,6 +147,36 @@ TEST(fold_robustness, issue_18_every_event_type_whose_payload_is_no_object_is_sk
       EXPECT_EQ(s, skipped) << T::type << " with the payload " << wrong.dump() << " changed the state";
     }
   });
+}
+
+// The warnings the folds write while `f` runs.
+template <class F>
+std::vector<std::string> warnings_during(F f) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(16);
+  auto& sinks = spdlog::default_logger()->sinks();
+  sinks.push_back(sink);
+  f();
+  sinks.pop_back();
+  return sink->last_formatted();
+}
+
+TEST(fold_robustness, issue_18_a_skipped_event_and_a_defaulted_member_are_reported) {
+  auto e = in_rich_log(instance_ready{1500});
+  e.seq = 77;
+  e.payload = json::array({1});
+  state s = fold(rich_log(), rich_log().size());
+  auto skipped = warnings_during([&] { evolve(s, e); });
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_NE(skipped[0].find("event 77"), std::string::npos) << skipped[0];
+  EXPECT_NE(skipped[0].find("skipped"), std::string::npos) << skipped[0];
+
+  e.payload = {{"after_ms", "soon"}};
+  auto defaulted = warnings_during([&] { evolve(s, e); });
+  ASSERT_EQ(defaulted.size(), 1u);
+  EXPECT_NE(defaulted[0].find("after_ms"), std::string::npos) << defaulted[0];
+
+  e.payload = {{"after_ms", 1500}};
+  EXPECT_TRUE(warnings_during([&] { evolve(s, e); }).empty()) << "a sound event is folded silently";
 }
 
 }  // namespace
