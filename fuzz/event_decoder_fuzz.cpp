@@ -1,7 +1,8 @@
 // Fuzz target: any bytes as a stored event record. Decoding never crashes or throws; what decodes
 // re-encodes to a record that decodes and encodes to the same bytes (bytes, not ==: a NaN in a
 // payload is not equal to itself); its JSON form can always be written out; and every fold takes it
-// (issue #18: a fold never throws, whatever a decodable payload holds).
+// (issue #18: a fold never throws, whatever a decodable payload holds). The folds decode the
+// payload into its event struct (domain/event_types/codec.hpp): this is the fuzzing of that decode.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -9,6 +9,7 @@
 
 #include "actors/blocking.hpp"
 #include "actors/command_pipeline.hpp"
+#include "domain/event_types/image.hpp"
 #include "images/fetch.hpp"
 
 namespace kaso::actors {
@@ -82,9 +83,9 @@ void start_worker(image_manager_ptr self, const domain::task& t) {
 // What a durable event asks of the world outside the log.
 void act_on(image_manager_ptr self, const events::event& e) {
   auto& st = self->state;
-  if (e.type == "task.started") {
+  if (e.type == domain::task_started::type) {
     if (const auto* t = st.pipeline->durable().find_task(std::stoull(e.id))) start_worker(self, *t);
-  } else if (e.type == "task.cancelled") {
+  } else if (e.type == domain::task_cancelled::type) {
     if (auto it = st.running.find(std::stoull(e.id)); it != st.running.end()) *it->second.cancel = true;
   }
 }

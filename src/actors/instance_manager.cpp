@@ -7,6 +7,7 @@
 #include "actors/blocking.hpp"
 #include "actors/instance_manager_state.hpp"
 #include "actors/vm_actor.hpp"
+#include "domain/event_types/instance.hpp"
 #include "qemu/accelerator.hpp"
 #include "qemu/command_line.hpp"
 #include "vm/machine.hpp"
@@ -130,7 +131,7 @@ void stop(manager_actor* self, const stop_request& req, const events::cause& who
                        [self, id, req, then](outcome& out) mutable {
     if (!out.ok()) return then(caf_error(out.error()), id);
     auto next = after(*out, "server");
-    if (out->empty() || out->front().type == "instance.restart_cancelled") return then(std::nullopt, id);  // no qemu
+    if (out->empty() || out->front().type == domain::instance_restart_cancelled::type) return then(std::nullopt, id);  // no qemu
     auto vm = self->state.vms.find(id);
     if (vm == self->state.vms.end()) {
       // No qemu of ours (it ended meanwhile): nothing left to stop.
@@ -276,18 +277,20 @@ void reconcile(manager_actor* self) {
 // What a durable event asks of others: the image manager learns which images instances use.
 void act_on(manager_actor* self, const events::event& e) {
   if (e.kind != "instance") return;
-  if (e.type == "instance.restart_scheduled") {
+  using namespace domain;  // the event types
+  if (e.type == instance_restart_scheduled::type) {
     if (const auto* i = self->state.pipeline->durable().instances.find(std::stoull(e.id))) {
       schedule_restart(self, *i, events::following(e, "supervisor"));
     }
     return;
   }
-  if (e.type == "instance.created" || e.type == "instance.modified" || e.type == "instance.removed") {
+  if (e.type == instance_created::type || e.type == instance_modified::type || e.type == instance_removed::type) {
     self->send(self->state.supervisor, durable_atom_v, e);
   }
   // vm.sh, the command line for hacking, follows every change of it.
-  if (e.type == "instance.modified" || e.type == "instance.mount_added" || e.type == "instance.mount_removed" ||
-      e.type == "instance.forward_added" || e.type == "instance.forward_removed") {
+  if (e.type == instance_modified::type || e.type == instance_mount_added::type ||
+      e.type == instance_mount_removed::type || e.type == instance_forward_added::type ||
+      e.type == instance_forward_removed::type) {
     rewrite_vm_script(self, std::stoull(e.id));
   }
 }

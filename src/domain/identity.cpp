@@ -1,17 +1,17 @@
 #include "domain/identity.hpp"
 
+#include <array>
 #include <charconv>
 
 #include "crypto/password_hash.hpp"
 #include "crypto/ssh_key.hpp"
 #include "domain/names.hpp"
-#include "domain/payload.hpp"
+#include "domain/event_types/fold_rules.hpp"
+#include "domain/event_types/identity.hpp"
 #include "events/codec.hpp"
 
 namespace kaso::domain {
 namespace {
-
-constexpr const char* kind_name = "identity";
 
 // GECOS ends up in /etc/passwd and in cloud-init YAML: printable, no ':' (the passwd separator).
 status validate_gecos(const std::string& g) {
@@ -60,53 +60,90 @@ status validate_optional(const identity_changes& f) {
   return ok_status();
 }
 
-// Adds the key's canonical line, type and fingerprint to `payload`, or fails on a bad key.
-status put_key(nlohmann::json& payload, const std::string& text) {
+// The key's canonical line, type and fingerprint into `out` (a created or modified event), or
+// fails on a bad key.
+template <class Event>
+status put_key(Event& out, const std::string& text) {
   auto key = crypto::parse_public_key(text);
   if (!key.ok()) return key.error();
-  payload["kind"] = "pubkey";
-  payload["public_key"] = key->to_line();
-  payload["key_type"] = key->type;
-  payload["fingerprint"] = key->fingerprint;
-  payload["password_hash"] = "";
+  out.kind = "pubkey";
+  out.public_key = key->to_line();
+  out.key_type = key->type;
+  out.fingerprint = key->fingerprint;
+  out.password_hash = "";
   return ok_status();
 }
 
-void put_password(nlohmann::json& payload, const std::string& hash) {
-  payload["kind"] = "password";
-  payload["public_key"] = "";
-  payload["key_type"] = "";
-  payload["fingerprint"] = "";
-  payload["password_hash"] = hash;
+template <class Event>
+void put_password(Event& out, const std::string& hash) {
+  out.kind = "password";
+  out.public_key = "";
+  out.key_type = "";
+  out.fingerprint = "";
+  out.password_hash = hash;
 }
 
-events::event make_event(const identity& target, std::uint64_t version, std::string type,
-                         nlohmann::json payload) {
-  events::event e;
-  e.kind = kind_name;
-  e.id = std::to_string(target.id);
-  e.version = version;
-  e.type = std::move(type);
-  e.schema = 1;
-  e.payload = std::move(payload);
-  return e;
+// Any kind but "password" is a key, as it always was.
+void set_kind(identity& i, const std::string& kind) {
+  i.kind = kind == "password" ? identity_kind::password : identity_kind::pubkey;
 }
 
-using payload::take;
+void apply_created(identities& state, std::uint64_t id, const identity_created& c, const events::event& e) {
+  identity i;
+  i.id = id;
+  i.name = c.name;
+  set_kind(i, c.kind);
+  i.public_key = c.public_key;
+  i.key_type = c.key_type;
+  i.fingerprint = c.fingerprint;
+  i.password_hash = c.password_hash;
+  i.gecos = c.gecos;
+  i.homedir = c.homedir;
+  i.shell = c.shell;
+  i.version = e.version;
+  i.created_us = i.modified_us = e.time_us;
+  state.id_by_name[i.name] = id;
+  state.by_id[id] = std::move(i);
+  state.next_id = std::max(state.next_id, id + 1);
+}
 
-void apply_fields(identity& i, const nlohmann::json& p) {
-  take(p, "name", i.name);
-  if (auto it = p.find("kind"); it != p.end() && it->is_string()) {
-    i.kind = *it == "password" ? identity_kind::password : identity_kind::pubkey;
+void apply_modified(identities& state, std::uint64_t id, const identity_modified& m, const events::event& e) {
+  auto it = state.by_id.find(id);
+  if (it == state.by_id.end()) return;
+  identity& i = it->second;
+  std::string old_name = i.name;
+  auto set = [](std::string& to, const std::optional<std::string>& v) {
+    if (v) to = *v;
+  };
+  set(i.name, m.name);
+  if (m.kind) set_kind(i, *m.kind);
+  set(i.public_key, m.public_key);
+  set(i.key_type, m.key_type);
+  set(i.fingerprint, m.fingerprint);
+  set(i.password_hash, m.password_hash);
+  set(i.gecos, m.gecos);
+  set(i.homedir, m.homedir);
+  set(i.shell, m.shell);
+  if (i.name != old_name) {
+    state.id_by_name.erase(old_name);
+    state.id_by_name[i.name] = id;
   }
-  take(p, "public_key", i.public_key);
-  take(p, "key_type", i.key_type);
-  take(p, "fingerprint", i.fingerprint);
-  take(p, "password_hash", i.password_hash);
-  take(p, "gecos", i.gecos);
-  take(p, "homedir", i.homedir);
-  take(p, "shell", i.shell);
+  i.version = e.version;
+  i.modified_us = e.time_us;
 }
+
+void apply_removed(identities& state, std::uint64_t id, const identity_removed&, const events::event&) {
+  auto it = state.by_id.find(id);
+  if (it == state.by_id.end()) return;
+  state.id_by_name.erase(it->second.name);
+  state.by_id.erase(it);
+}
+
+constexpr fold_rule<identities> rules[] = {
+    rule<identities, identity_created, apply_created>(),
+    rule<identities, identity_modified, apply_modified>(),
+    rule<identities, identity_removed, apply_removed>(),
+};
 
 }  // namespace
 
@@ -133,18 +170,17 @@ result<std::vector<events::event>> decide(const identities& state, const create_
   if (state.id_by_name.contains(*f.name)) {
     return error::already_exists("identity '" + *f.name + "' already exists");
   }
-  nlohmann::json payload = {{"name", *f.name},
-                            {"gecos", f.gecos.value_or("")},
-                            {"homedir", f.homedir.value_or("")},
-                            {"shell", f.shell.value_or("")}};
+  identity_created created;
+  created.name = *f.name;
+  created.gecos = f.gecos.value_or("");
+  created.homedir = f.homedir.value_or("");
+  created.shell = f.shell.value_or("");
   if (f.public_key) {
-    if (auto s = put_key(payload, *f.public_key); !s.ok()) return s.error();
+    if (auto s = put_key(created, *f.public_key); !s.ok()) return s.error();
   } else {
-    put_password(payload, *f.password_hash);
+    put_password(created, *f.password_hash);
   }
-  identity target;
-  target.id = state.next_id;
-  return std::vector{make_event(target, 1, "identity.created", std::move(payload))};
+  return std::vector{make_event(created, state.next_id, 1)};
 }
 
 result<std::vector<events::event>> decide(const identities& state, const modify_identity& cmd) {
@@ -152,62 +188,35 @@ result<std::vector<events::event>> decide(const identities& state, const modify_
   if (current == nullptr) return error::not_found("identity '" + cmd.ref + "' does not exist");
   const auto& c = cmd.changes;
   if (auto s = validate_optional(c); !s.ok()) return s.error();
-  nlohmann::json payload = nlohmann::json::object();
+  identity_modified modified;
   if (c.name && *c.name != current->name) {
     if (state.id_by_name.contains(*c.name)) {
       return error::already_exists("identity '" + *c.name + "' already exists");
     }
-    payload["name"] = *c.name;
+    modified.name = *c.name;
   }
   if (c.public_key) {
-    if (auto s = put_key(payload, *c.public_key); !s.ok()) return s.error();
+    if (auto s = put_key(modified, *c.public_key); !s.ok()) return s.error();
   }
-  if (c.password_hash) put_password(payload, *c.password_hash);
-  if (c.gecos && *c.gecos != current->gecos) payload["gecos"] = *c.gecos;
-  if (c.homedir && *c.homedir != current->homedir) payload["homedir"] = *c.homedir;
-  if (c.shell && *c.shell != current->shell) payload["shell"] = *c.shell;
-  if (payload.empty()) return std::vector<events::event>{};  // nothing changes: nothing recorded
-  return std::vector{make_event(*current, current->version + 1, "identity.modified", std::move(payload))};
+  if (c.password_hash) put_password(modified, *c.password_hash);
+  if (c.gecos && *c.gecos != current->gecos) modified.gecos = *c.gecos;
+  if (c.homedir && *c.homedir != current->homedir) modified.homedir = *c.homedir;
+  if (c.shell && *c.shell != current->shell) modified.shell = *c.shell;
+  if (modified == identity_modified{}) return std::vector<events::event>{};  // nothing changes: nothing recorded
+  return std::vector{make_event(modified, current->id, current->version + 1)};
 }
 
 result<std::vector<events::event>> decide(const identities& state, const remove_identity& cmd) {
   const identity* current = state.resolve(cmd.ref);
   if (current == nullptr) return error::not_found("identity '" + cmd.ref + "' does not exist");
-  return std::vector{make_event(*current, current->version + 1, "identity.removed",
-                                {{"name", current->name}})};
+  return std::vector{make_event(identity_removed{current->name}, current->id, current->version + 1)};
 }
 
 void evolve(identities& state, const events::event& e) {
   std::uint64_t id = 0;
   auto [end, ec] = std::from_chars(e.id.data(), e.id.data() + e.id.size(), id);
   if (ec != std::errc() || id == 0) return;
-  if (e.type == "identity.created") {
-    identity i;
-    i.id = id;
-    apply_fields(i, e.payload);
-    i.version = e.version;
-    i.created_us = i.modified_us = e.time_us;
-    state.id_by_name[i.name] = id;
-    state.by_id[id] = std::move(i);
-    state.next_id = std::max(state.next_id, id + 1);
-    return;
-  }
-  auto it = state.by_id.find(id);
-  if (it == state.by_id.end()) return;
-  identity& i = it->second;
-  if (e.type == "identity.modified") {
-    std::string old_name = i.name;
-    apply_fields(i, e.payload);
-    if (i.name != old_name) {
-      state.id_by_name.erase(old_name);
-      state.id_by_name[i.name] = id;
-    }
-    i.version = e.version;
-    i.modified_us = e.time_us;
-  } else if (e.type == "identity.removed") {
-    state.id_by_name.erase(i.name);
-    state.by_id.erase(it);
-  }
+  fold_by<identities>(rules, state, id, e);
 }
 
 std::string_view to_string(identity_kind k) {

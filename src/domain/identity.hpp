@@ -3,7 +3,7 @@
 // (`decide`: state + command -> events or error) and the pure fold (`evolve`: state + event ->
 // state). No I/O, no clock, no randomness: the identity actor hashes passwords before deciding.
 //
-// Events (frozen type strings, schema 1; see doc/event-log.md):
+// Events (frozen type strings, schema 1; see doc/event-log.md; as structs in event_types/identity.hpp):
 //   identity.created  {name, kind, public_key, key_type, fingerprint, password_hash, gecos, homedir, shell}
 //   identity.modified {any of: name, kind, public_key, key_type, fingerprint, password_hash, gecos, homedir, shell}
 //   identity.removed  {name}

@@ -1,9 +1,12 @@
 #include "domain/image.hpp"
 
+#include <array>
 #include <charconv>
 
 #include "domain/names.hpp"
-#include "domain/payload.hpp"
+#include "domain/event_types/fold_rules.hpp"
+#include "domain/event_types/image.hpp"
+#include "domain/event_types/instance.hpp"
 #include "events/codec.hpp"
 
 namespace kaso::domain {
@@ -13,37 +16,17 @@ nlohmann::json source_json(const image_source& s) {
   return {{"kind", s.kind}, {"url", s.url}, {"predefined", s.predefined}, {"file", s.file}};
 }
 
-image_source read_source(const nlohmann::json& j) {
-  image_source s;
-  if (!j.is_object()) return s;
-  payload::take(j, "kind", s.kind);
-  payload::take(j, "url", s.url);
-  payload::take(j, "predefined", s.predefined);
-  payload::take(j, "file", s.file);
-  return s;
+// The three minimums as the task and image events carry them, flat.
+template <class Event>
+void put_minimums(Event& e, const image_minimums& m) {
+  e.min_cpu = m.min_cpu;
+  e.min_ram = m.min_ram;
+  e.min_space = m.min_space;
 }
 
-void put_minimums(nlohmann::json& p, const image_minimums& m) {
-  p["min_cpu"] = m.min_cpu;
-  p["min_ram"] = m.min_ram;
-  p["min_space"] = m.min_space;
-}
-
-void read_minimums(const nlohmann::json& p, image_minimums& m) {
-  payload::take(p, "min_cpu", m.min_cpu);
-  payload::take(p, "min_ram", m.min_ram);
-  payload::take(p, "min_space", m.min_space);
-}
-
-events::event make(const char* kind, std::uint64_t id, std::uint64_t version, const char* type,
-                   nlohmann::json payload) {
-  events::event e;
-  e.kind = kind;
-  e.id = std::to_string(id);
-  e.version = version;
-  e.type = type;
-  e.payload = std::move(payload);
-  return e;
+template <class Event>
+image_minimums minimums_of(const Event& e) {
+  return {e.min_cpu, e.min_ram, e.min_space};
 }
 
 bool is_hex64(const std::string& s) {
@@ -67,6 +50,126 @@ std::optional<std::uint64_t> parse_id(std::string_view text) {
   if (ec != std::errc() || end != text.data() + text.size() || id == 0) return std::nullopt;
   return id;
 }
+
+// Instances are folded here for `used_by` and for the names in messages.
+void apply_instance_created(images& s, std::uint64_t instance, const instance_created& c, const events::event&) {
+  auto image = s.by_id.find(c.image_id);
+  if (image != s.by_id.end()) image->second.used_by.insert(instance);
+  s.instance_names[instance] = c.name;
+}
+
+void apply_instance_removed(images& s, std::uint64_t instance, const instance_removed&, const events::event&) {
+  for (auto& [image_id, i] : s.by_id) i.used_by.erase(instance);
+  s.instance_names.erase(instance);
+}
+
+void apply_task_started(images& s, std::uint64_t id, const task_started& started, const events::event& e) {
+  task t;
+  t.id = id;
+  t.kind = started.kind;
+  t.state = "running";
+  t.image_name = started.image_name;
+  t.image_id = started.image_id;
+  t.source = started.source;
+  t.sha256 = started.sha256;
+  t.minimums = minimums_of(started);
+  t.caller_uid = e.caused_by.uid;
+  t.version = e.version;
+  t.created_us = t.modified_us = e.time_us;
+  s.tasks[id] = std::move(t);
+  s.next_task_id = std::max(s.next_task_id, id + 1);
+  s.next_id = std::max(s.next_id, started.image_id + 1);  // the image id is reserved
+}
+
+// A later event of task `id`: `change` applied, then its version and time; nothing for a task
+// the log never started.
+template <class Change>
+void change_task(images& s, std::uint64_t id, const events::event& e, Change change) {
+  auto it = s.tasks.find(id);
+  if (it == s.tasks.end()) return;
+  change(it->second);
+  it->second.version = e.version;
+  it->second.modified_us = e.time_us;
+}
+
+void apply_task_joined(images& s, std::uint64_t id, const task_joined& j, const events::event& e) {
+  change_task(s, id, e, [&](task& t) {
+    s.next_id = std::max(s.next_id, j.image_id + 1);
+    t.joined.push_back({j.image_name, j.image_id, minimums_of(j)});
+  });
+}
+
+void apply_task_completed(images& s, std::uint64_t id, const task_completed&, const events::event& e) {
+  change_task(s, id, e, [](task& t) { t.state = "completed"; });
+}
+
+void apply_task_failed(images& s, std::uint64_t id, const task_failed& f, const events::event& e) {
+  change_task(s, id, e, [&](task& t) {
+    t.state = "failed";
+    t.message = f.message;
+  });
+}
+
+void apply_task_cancelled(images& s, std::uint64_t id, const task_cancelled&, const events::event& e) {
+  change_task(s, id, e, [](task& t) {
+    t.state = "cancelled";
+    t.message = "cancelled";
+  });
+}
+
+void apply_image_created(images& s, std::uint64_t id, const image_created& c, const events::event& e) {
+  image i;
+  i.id = id;
+  i.name = c.name;
+  i.path = c.path;
+  i.format = c.format;
+  i.virtual_size = c.virtual_size;
+  i.size = c.size;
+  i.sha256 = c.sha256;
+  i.source = c.source;
+  i.minimums = minimums_of(c);
+  i.version = e.version;
+  i.created_us = i.modified_us = e.time_us;
+  s.id_by_name[i.name] = id;
+  s.by_id[id] = std::move(i);
+  s.next_id = std::max(s.next_id, id + 1);
+}
+
+void apply_image_modified(images& s, std::uint64_t id, const image_modified& m, const events::event& e) {
+  auto it = s.by_id.find(id);
+  if (it == s.by_id.end()) return;
+  image& i = it->second;
+  if (m.name) {
+    s.id_by_name.erase(i.name);
+    i.name = *m.name;
+    s.id_by_name[i.name] = id;
+  }
+  if (m.min_cpu) i.minimums.min_cpu = *m.min_cpu;
+  if (m.min_ram) i.minimums.min_ram = *m.min_ram;
+  if (m.min_space) i.minimums.min_space = *m.min_space;
+  i.version = e.version;
+  i.modified_us = e.time_us;
+}
+
+void apply_image_removed(images& s, std::uint64_t id, const image_removed&, const events::event&) {
+  auto it = s.by_id.find(id);
+  if (it == s.by_id.end()) return;
+  s.id_by_name.erase(it->second.name);
+  s.by_id.erase(it);
+}
+
+constexpr fold_rule<images> fold_rules[] = {
+    rule<images, task_started, apply_task_started>(),
+    rule<images, task_joined, apply_task_joined>(),
+    rule<images, task_completed, apply_task_completed>(),
+    rule<images, task_failed, apply_task_failed>(),
+    rule<images, task_cancelled, apply_task_cancelled>(),
+    rule<images, image_created, apply_image_created>(),
+    rule<images, image_modified, apply_image_modified>(),
+    rule<images, image_removed, apply_image_removed>(),
+    rule<images, instance_created, apply_instance_created>(),
+    rule<images, instance_removed, apply_instance_removed>(),
+};
 
 }  // namespace
 
@@ -134,69 +237,72 @@ result<std::vector<events::event>> decide(const images& s, const start_image_tas
     if (!c.sha256.empty() && !t->sha256.empty() && c.sha256 != t->sha256) {
       return error::conflict("task " + std::to_string(t->id) + " downloads that URL with another checksum");
     }
-    nlohmann::json p = {{"image_name", c.name}, {"image_id", s.next_id}};
-    put_minimums(p, c.minimums);
-    return std::vector{make("task", t->id, t->version + 1, "task.joined", std::move(p))};
+    task_joined joined{c.name, s.next_id};
+    put_minimums(joined, c.minimums);
+    return std::vector{make_event(joined, t->id, t->version + 1)};
   }
-  nlohmann::json p = {{"kind", c.source.kind == "file" ? "image.import" : "image.download"},
-                      {"image_name", c.name},
-                      {"image_id", s.next_id},
-                      {"source", source_json(c.source)},
-                      {"sha256", c.sha256}};
-  put_minimums(p, c.minimums);
-  return std::vector{make("task", s.next_task_id, 1, "task.started", std::move(p))};
+  task_started started{c.source.kind == "file" ? "image.import" : "image.download", c.name, s.next_id, c.source,
+                       c.sha256};
+  put_minimums(started, c.minimums);
+  return std::vector{make_event(started, s.next_task_id, 1)};
 }
 
 result<std::vector<events::event>> decide(const images& s, const complete_image_task& c) {
   auto t = running_task(s, c.task_id);
   if (!t.ok()) return t.error();
   const task& task = *t.value();
-  nlohmann::json p = {{"name", task.image_name}, {"path", c.path}, {"format", c.format},
-                      {"virtual_size", c.virtual_size}, {"size", c.size}, {"sha256", c.sha256},
-                      {"source", source_json(task.source)}, {"task_id", task.id}};
-  put_minimums(p, task.minimums);
-  std::vector<events::event> out{make("image", task.image_id, 1, "image.created", p)};
+  image_created created;
+  created.name = task.image_name;
+  created.path = c.path;
+  created.format = c.format;
+  created.virtual_size = c.virtual_size;
+  created.size = c.size;
+  created.sha256 = c.sha256;
+  created.source = task.source;
+  created.task_id = task.id;
+  put_minimums(created, task.minimums);
+  std::vector<events::event> out{make_event(created, task.image_id, 1)};
   for (const auto& j : task.joined) {
     auto path = c.joined_paths.find(j.image_id);
     if (path == c.joined_paths.end()) return error::internal("no file for image '" + j.name + "'");
-    auto q = p;
-    q["name"] = j.name;
-    q["path"] = path->second;
-    put_minimums(q, j.minimums);
-    out.push_back(make("image", j.image_id, 1, "image.created", std::move(q)));
+    auto also = created;
+    also.name = j.name;
+    also.path = path->second;
+    put_minimums(also, j.minimums);
+    out.push_back(make_event(also, j.image_id, 1));
   }
-  out.push_back(make("task", task.id, task.version + 1, "task.completed", {{"image_id", task.image_id}}));
+  out.push_back(make_event(task_completed{task.image_id}, task.id, task.version + 1));
   return out;
 }
 
 result<std::vector<events::event>> decide(const images& s, const fail_image_task& c) {
   auto t = running_task(s, c.task_id);
   if (!t.ok()) return t.error();
-  return std::vector{make("task", c.task_id, t.value()->version + 1, "task.failed", {{"message", c.message}})};
+  return std::vector{make_event(task_failed{c.message}, c.task_id, t.value()->version + 1)};
 }
 
 result<std::vector<events::event>> decide(const images& s, const cancel_task& c) {
   auto t = running_task(s, c.task_id);
   if (!t.ok()) return t.error();
-  return std::vector{make("task", c.task_id, t.value()->version + 1, "task.cancelled", nlohmann::json::object())};
+  return std::vector{make_event(task_cancelled{}, c.task_id, t.value()->version + 1)};
 }
 
 result<std::vector<events::event>> decide(const images& s, const modify_image& c) {
   const image* i = s.resolve(c.ref);
   if (i == nullptr) return error::not_found("image '" + c.ref + "' does not exist");
-  nlohmann::json p = nlohmann::json::object();
+  image_modified modified;
   if (c.name && *c.name != i->name) {
     if (auto v = validate_name("image", *c.name); !v.ok()) return v.error();
     if (s.id_by_name.contains(*c.name) || s.running_task_for(*c.name)) {
       return error::already_exists("image '" + *c.name + "' already exists");
     }
-    p["name"] = *c.name;
+    modified.name = *c.name;
   }
-  if (c.min_cpu) p["min_cpu"] = *c.min_cpu;
-  if (c.min_ram) p["min_ram"] = *c.min_ram;
-  if (c.min_space) p["min_space"] = *c.min_space;
-  if (p.empty()) return std::vector<events::event>{};
-  return std::vector{make("image", i->id, i->version + 1, "image.modified", std::move(p))};
+  modified.min_cpu = c.min_cpu;
+  modified.min_ram = c.min_ram;
+  modified.min_space = c.min_space;
+  if (modified == image_modified{}) return std::vector<events::event>{};
+  return std::vector{make_event(modified, i->id, i->version + 1)};
 }
 
 result<std::vector<events::event>> decide(const images& s, const remove_image& c) {
@@ -210,94 +316,12 @@ result<std::vector<events::event>> decide(const images& s, const remove_image& c
     }
     return error::conflict("image '" + i->name + "' is used by instances: " + users);
   }
-  return std::vector{make("image", i->id, i->version + 1, "image.removed", {{"name", i->name}, {"path", i->path}})};
+  return std::vector{make_event(image_removed{i->name, i->path}, i->id, i->version + 1)};
 }
 
 void evolve(images& s, const events::event& e) {
-  auto id = parse_id(e.id);
-  if (!id) return;
-  const auto& p = e.payload;
-  if (e.kind == "instance") {
-    if (e.type == "instance.created") {
-      auto image = s.by_id.find(payload::number(p, "image_id", std::uint64_t{0}));
-      if (image != s.by_id.end()) image->second.used_by.insert(*id);
-      s.instance_names[*id] = payload::text(p, "name");
-    } else if (e.type == "instance.removed") {
-      for (auto& [image_id, i] : s.by_id) i.used_by.erase(*id);
-      s.instance_names.erase(*id);
-    }
-    return;
-  }
-  if (e.kind == "task") {
-    if (e.type == "task.started") {
-      task t;
-      t.id = *id;
-      t.kind = payload::text(p, "kind");
-      t.state = "running";
-      t.image_name = payload::text(p, "image_name");
-      t.image_id = payload::number(p, "image_id", std::uint64_t{0});
-      t.source = read_source(payload::object(p, "source"));
-      t.sha256 = payload::text(p, "sha256");
-      read_minimums(p, t.minimums);
-      t.caller_uid = e.caused_by.uid;
-      t.version = e.version;
-      t.created_us = t.modified_us = e.time_us;
-      s.tasks[*id] = std::move(t);
-      s.next_task_id = std::max(s.next_task_id, *id + 1);
-      s.next_id = std::max(s.next_id, s.tasks[*id].image_id + 1);  // the image id is reserved
-      return;
-    }
-    auto it = s.tasks.find(*id);
-    if (it == s.tasks.end()) return;
-    task& t = it->second;
-    if (e.type == "task.joined") {
-      joined_image j{payload::text(p, "image_name"), payload::number(p, "image_id", std::uint64_t{0}), {}};
-      read_minimums(p, j.minimums);
-      s.next_id = std::max(s.next_id, j.image_id + 1);
-      t.joined.push_back(std::move(j));
-    } else if (e.type == "task.completed") t.state = "completed";
-    else if (e.type == "task.failed") t.state = "failed", t.message = payload::text(p, "message");
-    else if (e.type == "task.cancelled") t.state = "cancelled", t.message = "cancelled";
-    else return;
-    t.version = e.version;
-    t.modified_us = e.time_us;
-    return;
-  }
-  if (e.kind != "image") return;
-  if (e.type == "image.created") {
-    image i;
-    i.id = *id;
-    i.name = payload::text(p, "name");
-    i.path = payload::text(p, "path");
-    i.format = payload::text(p, "format");
-    i.virtual_size = payload::number(p, "virtual_size", std::uint64_t{0});
-    i.size = payload::number(p, "size", std::uint64_t{0});
-    i.sha256 = payload::text(p, "sha256");
-    i.source = read_source(payload::object(p, "source"));
-    read_minimums(p, i.minimums);
-    i.version = e.version;
-    i.created_us = i.modified_us = e.time_us;
-    s.id_by_name[i.name] = *id;
-    s.by_id[*id] = std::move(i);
-    s.next_id = std::max(s.next_id, *id + 1);
-    return;
-  }
-  auto it = s.by_id.find(*id);
-  if (it == s.by_id.end()) return;
-  image& i = it->second;
-  if (e.type == "image.modified") {
-    if (p.contains("name") && p["name"].is_string()) {
-      s.id_by_name.erase(i.name);
-      i.name = p["name"];
-      s.id_by_name[i.name] = *id;
-    }
-    read_minimums(p, i.minimums);
-    i.version = e.version;
-    i.modified_us = e.time_us;
-  } else if (e.type == "image.removed") {
-    s.id_by_name.erase(i.name);
-    s.by_id.erase(it);
-  }
+  if (e.kind != "image" && e.kind != "task" && e.kind != "instance") return;
+  if (auto id = parse_id(e.id)) fold_by<images>(fold_rules, s, *id, e);
 }
 
 nlohmann::json to_json(const image& i, const images& all) {

@@ -2,7 +2,7 @@
 // verified and inspected; until then there is a task. Read models, commands, the pure deciders and
 // folds, as for identities (identity.hpp). The image manager actor does the I/O.
 //
-// Events (frozen type strings, schema 1; see doc/event-log.md):
+// Events (frozen type strings, schema 1; see doc/event-log.md; as structs in event_types/image.hpp):
 //   task.started    {kind: "image.download"|"image.import", image_name, image_id, source{kind,url,predefined,file}, sha256, min_cpu, min_ram, min_space}
 //   task.joined     {image_name, image_id, min_cpu, min_ram, min_space}: another image from the same download
 //   task.completed  {image_id}

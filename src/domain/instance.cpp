@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "domain/event_types/fold_rules.hpp"
 #include "domain/instance_events.hpp"
 #include "domain/ipv4.hpp"
 #include "domain/names.hpp"
@@ -11,8 +12,6 @@ namespace kaso::domain {
 namespace {
 
 using detail::existing;
-using detail::take;
-constexpr auto make = detail::make_instance_event;
 
 constexpr std::uint64_t mib = 1024 * 1024;
 constexpr std::uint64_t max_disk_size = std::uint64_t{64} << 40;  // 64 TiB: beyond is a typo
@@ -119,58 +118,151 @@ status check_unique_host_resources(const machines& s, const create_instance& c) 
   return ok_status();
 }
 
-void apply_fields(instance& i, const nlohmann::json& p) {
-  take(p, "name", i.name);
-  take(p, "path", i.path);
-  take(p, "image_id", i.image_id);
-  take(p, "network_id", i.network_id);
-  if (auto it = p.find("identity_ids"); it != p.end() && it->is_array()) {
-    i.identity_ids.clear();
-    for (const auto& v : *it) {
-      if (v.is_number_unsigned()) i.identity_ids.push_back(v.get<std::uint64_t>());
-    }
-  }
-  take(p, "vcpu", i.vcpu);
-  take(p, "ram", i.ram_mb);
-  take(p, "disk_size", i.disk_size);
-  take(p, "display", i.display);
-  if (auto b = p.find("bootstrapper"); b != p.end() && b->is_string()) {
-    if (auto kind = parse_bootstrapper(b->get<std::string>()); kind.ok()) i.bootstrapper = *kind;
-  }
-  take(p, "static_ip4", i.static_ip4);
-  take(p, "mac", i.mac);
-  take(p, "ssh_port", i.ssh_port);
-  take(p, "autostart", i.autostart);
-  if (auto it = p.find("mounts"); it != p.end() && it->is_array()) {
-    i.mounts.clear();
-    for (const auto& m : *it) {
-      if (!m.is_object()) continue;
-      i.mounts.push_back(detail::mount_from_payload(m));
-    }
-  }
-  if (auto it = p.find("user_data"); it != p.end() && it->is_object()) {
-    take(*it, "kind", i.user_data_kind);
-    take(*it, "bytes", i.user_data_bytes);
-  }
-  apply_restart_fields(i.restart, p);
+void apply_restart(restart_policy& p, const std::string& mode) {
+  if (auto m = parse_restart_mode(mode); m.ok()) p.mode = *m;  // "" (older logs): the default
 }
 
-// The restart policy with `ch`'s changes applied, and the payload members that changed.
-result<nlohmann::json> restart_changes(const instance& i, const instance_changes& ch) {
+void apply_created(instances& s, std::uint64_t id, const instance_created& c, const events::event& e) {
+  instance i;
+  i.id = id;
+  i.name = c.name;
+  i.path = c.path;
+  i.image_id = c.image_id;
+  i.network_id = c.network_id;
+  i.identity_ids = c.identity_ids;
+  i.vcpu = c.vcpu;
+  i.ram_mb = c.ram;
+  i.disk_size = c.disk_size;
+  i.display = c.display;
+  if (auto kind = parse_bootstrapper(c.bootstrapper); kind.ok()) i.bootstrapper = *kind;
+  i.static_ip4 = c.static_ip4;
+  i.mac = c.mac;
+  i.ssh_port = c.ssh_port;
+  i.autostart = c.autostart;
+  if (c.mounts) {
+    for (auto m : *c.mounts) {
+      m.uid = e.caused_by.uid;  // whose rights checked it: the creator's
+      i.mounts.push_back(std::move(m));
+    }
+  }
+  if (c.user_data) {
+    i.user_data_kind = c.user_data->kind;
+    i.user_data_bytes = c.user_data->bytes;
+  }
+  apply_restart(i.restart, c.restart);
+  i.restart.max_restarts = c.restart_limit;
+  i.restart.window_s = c.restart_window;
+  i.restart.backoff_ms = c.restart_backoff_ms;
+  i.restart.backoff_max_ms = c.restart_backoff_max_ms;
+  i.version = e.version;
+  i.created_us = i.modified_us = e.time_us;
+  s.id_by_name[i.name] = id;
+  s.by_id[id] = std::move(i);
+  s.next_id = std::max(s.next_id, id + 1);
+}
+
+void apply_removed(instances& s, std::uint64_t id, const instance_removed&, const events::event&) {
+  auto it = s.by_id.find(id);
+  if (it == s.by_id.end()) return;
+  s.id_by_name.erase(it->second.name);
+  s.by_id.erase(it);
+}
+
+// Every later event: `change` applied to the instance, then its version and time.
+template <class Change>
+void change(instances& s, std::uint64_t id, const events::event& e, Change change) {
+  auto it = s.by_id.find(id);
+  if (it == s.by_id.end()) return;
+  change(it->second);
+  it->second.version = e.version;
+  it->second.modified_us = e.time_us;
+}
+
+void apply_modified(instances& s, std::uint64_t id, const instance_modified& m, const events::event& e) {
+  change(s, id, e, [&](instance& i) {
+    if (m.name && *m.name != i.name) {
+      s.id_by_name.erase(i.name);
+      i.name = *m.name;
+      s.id_by_name[i.name] = id;
+    }
+    if (m.vcpu) i.vcpu = *m.vcpu;
+    if (m.ram) i.ram_mb = *m.ram;
+    if (m.display) i.display = *m.display;
+    if (m.autostart) i.autostart = *m.autostart;
+    if (m.restart) apply_restart(i.restart, *m.restart);
+    if (m.restart_limit) i.restart.max_restarts = *m.restart_limit;
+    if (m.restart_window) i.restart.window_s = *m.restart_window;
+    if (m.restart_backoff_ms) i.restart.backoff_ms = *m.restart_backoff_ms;
+    if (m.restart_backoff_max_ms) i.restart.backoff_max_ms = *m.restart_backoff_max_ms;
+    if (m.path) i.path = *m.path;
+    if (m.image_id) i.image_id = *m.image_id;
+    if (m.network_id) i.network_id = *m.network_id;
+    if (m.identity_ids) i.identity_ids = *m.identity_ids;
+    if (m.disk_size) i.disk_size = *m.disk_size;
+    if (m.bootstrapper) {
+      if (auto kind = parse_bootstrapper(*m.bootstrapper); kind.ok()) i.bootstrapper = *kind;
+    }
+    if (m.static_ip4) i.static_ip4 = *m.static_ip4;
+    if (m.mac) i.mac = *m.mac;
+    if (m.ssh_port) i.ssh_port = *m.ssh_port;
+    if (m.user_data) {
+      i.user_data_kind = m.user_data->kind;
+      i.user_data_bytes = m.user_data->bytes;
+    }
+    if (m.mounts) i.mounts = *m.mounts;  // whose rights: unknown (uid -1), as it always was
+  });
+}
+
+// The lifecycle, forward and mount events: detail::apply for T.
+template <class T>
+void apply_later(instances& s, std::uint64_t id, const T& ev, const events::event& e) {
+  change(s, id, e, [&](instance& i) { detail::apply(i, ev, e); });
+}
+
+template <class T>
+constexpr fold_rule<instances> later() {
+  return rule<instances, T, apply_later<T>>();
+}
+
+constexpr fold_rule<instances> rules[] = {
+    rule<instances, instance_created, apply_created>(),
+    rule<instances, instance_modified, apply_modified>(),
+    rule<instances, instance_removed, apply_removed>(),
+    later<instance_starting>(),
+    later<instance_started>(),
+    later<instance_restarted>(),
+    later<instance_start_failed>(),
+    later<instance_stopping>(),
+    later<instance_stopped>(),
+    later<instance_crashed>(),
+    later<instance_restart_scheduled>(),
+    later<instance_restart_cancelled>(),
+    later<instance_gave_up>(),
+    later<instance_phoned_home>(),
+    later<instance_ip_reported>(),
+    later<instance_ready>(),
+    later<instance_forward_added>(),
+    later<instance_forward_removed>(),
+    later<instance_mount_added>(),
+    later<instance_mount_removed>(),
+};
+
+// The restart policy with `ch`'s changes applied, and the members of `out` that changed.
+status restart_changes(const instance& i, const instance_changes& ch, instance_modified& out) {
   restart_policy p = i.restart;
   if (ch.restart) p.mode = *ch.restart;
   if (ch.restart_limit) p.max_restarts = *ch.restart_limit;
   if (ch.restart_window) p.window_s = *ch.restart_window;
   if (ch.restart_backoff_ms) p.backoff_ms = *ch.restart_backoff_ms;
   if (ch.restart_backoff_max_ms) p.backoff_max_ms = *ch.restart_backoff_max_ms;
-  if (auto v = validate(p); !v.ok()) return v.error();
-  nlohmann::json out = nlohmann::json::object();
-  const auto before = restart_fields(i.restart);
-  const auto after = restart_fields(p);
-  for (const auto& [k, v] : after.items()) {
-    if (before.at(k) != v) out[k] = v;
-  }
-  return out;
+  if (auto v = validate(p); !v.ok()) return v;
+  const restart_policy& before = i.restart;
+  if (p.mode != before.mode) out.restart = std::string(to_string(p.mode));
+  if (p.max_restarts != before.max_restarts) out.restart_limit = p.max_restarts;
+  if (p.window_s != before.window_s) out.restart_window = p.window_s;
+  if (p.backoff_ms != before.backoff_ms) out.restart_backoff_ms = p.backoff_ms;
+  if (p.backoff_max_ms != before.backoff_max_ms) out.restart_backoff_max_ms = p.backoff_max_ms;
+  return ok_status();
 }
 
 }  // namespace
@@ -232,21 +324,29 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
     if (auto v = check_forward(s, c.id, c.ssh_port, c.forwards[k], earlier); !v.ok()) return v.error();
   }
   if (auto v = validate(c.restart); !v.ok()) return v.error();
-  nlohmann::json p = {{"name", c.name},          {"path", c.path},
-                      {"image_id", c.image.id},  {"network_id", n->id},
-                      {"identity_ids", c.identity_ids}, {"vcpu", c.vcpu},
-                      {"ram", c.ram_mb},         {"disk_size", c.disk_size},
-                      {"display", *display},     {"bootstrapper", b_name},
-                      {"static_ip4", c.static_ip4}, {"mac", c.mac},
-                      {"ssh_port", c.ssh_port}, {"autostart", c.autostart}};
-  p.update(restart_fields(c.restart));
-  if (!c.user_data_kind.empty()) p["user_data"] = {{"kind", c.user_data_kind}, {"bytes", c.user_data_bytes}};
-  if (!c.mounts.empty()) {
-    nlohmann::json mounts = nlohmann::json::array();
-    for (const auto& m : c.mounts) mounts.push_back(detail::mount_payload(m));
-    p["mounts"] = std::move(mounts);
-  }
-  std::vector<events::event> out{make(c.id, 1, "instance.created", std::move(p))};
+  instance_created created;
+  created.name = c.name;
+  created.path = c.path;
+  created.image_id = c.image.id;
+  created.network_id = n->id;
+  created.identity_ids = {c.identity_ids.begin(), c.identity_ids.end()};
+  created.vcpu = c.vcpu;
+  created.ram = c.ram_mb;
+  created.disk_size = c.disk_size;
+  created.display = *display;
+  created.bootstrapper = b_name;
+  created.static_ip4 = c.static_ip4;
+  created.mac = c.mac;
+  created.ssh_port = c.ssh_port;
+  created.autostart = c.autostart;
+  created.restart = std::string(to_string(c.restart.mode));
+  created.restart_limit = c.restart.max_restarts;
+  created.restart_window = c.restart.window_s;
+  created.restart_backoff_ms = c.restart.backoff_ms;
+  created.restart_backoff_max_ms = c.restart.backoff_max_ms;
+  if (!c.user_data_kind.empty()) created.user_data = user_data_payload{c.user_data_kind, c.user_data_bytes};
+  if (!c.mounts.empty()) created.mounts = c.mounts;
+  std::vector<events::event> out{make_event(created, c.id, 1)};
   auto forwards = detail::forward_events(c.id, 2, c.forwards);
   out.insert(out.end(), forwards.begin(), forwards.end());
   return out;
@@ -257,28 +357,26 @@ result<std::vector<events::event>> decide(const machines& s, const modify_instan
   if (!found.ok()) return found.error();
   const instance& i = **found;
   const auto& ch = c.changes;
-  nlohmann::json p = nlohmann::json::object();
+  instance_modified modified;
   if (ch.name && *ch.name != i.name) {
     if (auto v = validate_name("instance", *ch.name); !v.ok()) return v.error();
     if (s.instances.id_by_name.contains(*ch.name)) return error::already_exists("instance '" + *ch.name + "' already exists");
-    p["name"] = *ch.name;
+    modified.name = *ch.name;
   }
   if (ch.vcpu || ch.ram_mb) {
     if (auto v = check_resources(ch.vcpu.value_or(i.vcpu), ch.ram_mb.value_or(i.ram_mb), c.host); !v.ok()) return v.error();
-    if (ch.vcpu && *ch.vcpu != i.vcpu) p["vcpu"] = *ch.vcpu;
-    if (ch.ram_mb && *ch.ram_mb != i.ram_mb) p["ram"] = *ch.ram_mb;
+    if (ch.vcpu && *ch.vcpu != i.vcpu) modified.vcpu = *ch.vcpu;
+    if (ch.ram_mb && *ch.ram_mb != i.ram_mb) modified.ram = *ch.ram_mb;
   }
   if (ch.display) {
     auto d = normal_display(*ch.display);
     if (!d) return error::invalid_argument("display must be headless, vnc, gui or cocoa");
-    if (*d != i.display) p["display"] = *d;
+    if (*d != i.display) modified.display = *d;
   }
-  if (ch.autostart && *ch.autostart != i.autostart) p["autostart"] = *ch.autostart;
-  auto restart = restart_changes(i, ch);
-  if (!restart.ok()) return restart.error();
-  p.update(*restart);
-  if (p.empty()) return std::vector<events::event>{};
-  return std::vector{make(i.id, i.version + 1, "instance.modified", std::move(p))};
+  if (ch.autostart && *ch.autostart != i.autostart) modified.autostart = *ch.autostart;
+  if (auto v = restart_changes(i, ch, modified); !v.ok()) return v.error();
+  if (modified == instance_modified{}) return std::vector<events::event>{};
+  return std::vector{make_event(modified, i.id, i.version + 1)};
 }
 
 result<std::vector<events::event>> decide(const machines& s, const remove_instance& c) {
@@ -289,7 +387,7 @@ result<std::vector<events::event>> decide(const machines& s, const remove_instan
     return error::conflict("instance '" + i.name + "' is " + std::string(to_string(i.state)) +
                            ": stop it first, or remove it with --force");
   }
-  return std::vector{make(i.id, i.version + 1, "instance.removed", {{"name", i.name}})};
+  return std::vector{make_event(instance_removed{i.name}, i.id, i.version + 1)};
 }
 
 result<std::vector<events::event>> decide(const machines& s, const create_network& c) { return decide(s.networks, c); }
@@ -310,38 +408,10 @@ void evolve(instances& s, const events::event& e) {
   if (e.kind != "instance") return;
   auto id = parse_id(e.id);
   if (!id) return;
-  if (e.type == "instance.created") {
-    instance i;
-    i.id = *id;
-    apply_fields(i, e.payload);
-    for (auto& m : i.mounts) m.uid = e.caused_by.uid;
-    i.version = e.version;
-    i.created_us = i.modified_us = e.time_us;
-    s.id_by_name[i.name] = *id;
-    s.by_id[*id] = std::move(i);
-    s.next_id = std::max(s.next_id, *id + 1);
-    return;
-  }
-  auto it = s.by_id.find(*id);
-  if (it == s.by_id.end()) return;
-  instance& i = it->second;
-  if (e.type == "instance.removed") {
-    s.id_by_name.erase(i.name);
-    s.by_id.erase(it);
-    return;
-  }
-  if (e.type == "instance.modified") {
-    std::string old_name = i.name;
-    apply_fields(i, e.payload);
-    if (i.name != old_name) {
-      s.id_by_name.erase(old_name);
-      s.id_by_name[i.name] = *id;
-    }
-  } else {
-    detail::apply_lifecycle(i, e);
-  }
-  i.version = e.version;
-  i.modified_us = e.time_us;
+  if (fold_by<instances>(rules, s, *id, e)) return;
+  // A type this version does not know (a newer server's) still counts for the version, as it
+  // always did.
+  change(s, *id, e, [](instance&) {});
 }
 
 void evolve(machines& s, const events::event& e) {

@@ -7,7 +7,8 @@
 // Networks and instances are decided together (`machines`): a static address, a network's
 // removal and an instance's creation must see each other.
 //
-// Events (frozen type strings, schema 1, kind "instance"; see doc/event-log.md):
+// Events (frozen type strings, schema 1, kind "instance"; see doc/event-log.md; as structs in
+// event_types/instance.hpp):
 //   instance.created      {name, path, image_id, network_id, identity_ids, vcpu, ram, disk_size,
 //                          display, bootstrapper, static_ip4, mac, ssh_port, autostart,
 //                          restart, restart_limit, restart_window, restart_backoff_ms,

@@ -1,26 +1,16 @@
-// Helpers shared by instance.cpp (definition, fold, views) and instance_lifecycle.cpp (the
-// lifecycle deciders and their fold). Private to src/domain.
+// Helpers shared by instance.cpp (definition, the fold's table, views), instance_lifecycle.cpp
+// (the lifecycle deciders and how each lifecycle event changes an instance),
+// instance_forwards.cpp and instance_mounts.cpp. Private to src/domain.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "domain/event_types/instance.hpp"
 #include "domain/instance.hpp"
-#include "domain/payload.hpp"
 
 namespace kaso::domain::detail {
-
-inline events::event make_instance_event(std::uint64_t id, std::uint64_t version, std::string type,
-                                         nlohmann::json payload) {
-  events::event e;
-  e.kind = "instance";
-  e.id = std::to_string(id);
-  e.version = version;
-  e.type = std::move(type);
-  e.schema = 1;
-  e.payload = std::move(payload);
-  return e;
-}
 
 inline result<const instance*> existing(const machines& s, std::string_view ref) {
   const instance* i = s.instances.resolve(ref);
@@ -34,23 +24,29 @@ inline result<const instance*> existing(const machines& s, std::uint64_t id) {
   return i;
 }
 
-// payload[key] into `out` when it is there with the right type (payload.hpp).
-using payload::take;
-
-// Folds a lifecycle event (anything but created, modified and removed) into `i`.
-void apply_lifecycle(instance& i, const events::event& e);
+// How each event after instance.created changes an existing instance (the fold's table in
+// instance.cpp finds the instance and sets its version and time). `e` is the envelope: its time,
+// its cause.
+void apply(instance& i, const instance_starting& ev, const events::event& e);
+void apply(instance& i, const instance_started& ev, const events::event& e);
+void apply(instance& i, const instance_restarted& ev, const events::event& e);
+void apply(instance& i, const instance_start_failed& ev, const events::event& e);
+void apply(instance& i, const instance_stopping& ev, const events::event& e);
+void apply(instance& i, const instance_stopped& ev, const events::event& e);
+void apply(instance& i, const instance_crashed& ev, const events::event& e);
+void apply(instance& i, const instance_restart_scheduled& ev, const events::event& e);
+void apply(instance& i, const instance_restart_cancelled& ev, const events::event& e);
+void apply(instance& i, const instance_gave_up& ev, const events::event& e);
+void apply(instance& i, const instance_phoned_home& ev, const events::event& e);
+void apply(instance& i, const instance_ip_reported& ev, const events::event& e);
+void apply(instance& i, const instance_ready& ev, const events::event& e);
+void apply(instance& i, const instance_forward_added& ev, const events::event& e);
+void apply(instance& i, const instance_forward_removed& ev, const events::event& e);
+void apply(instance& i, const instance_mount_added& ev, const events::event& e);
+void apply(instance& i, const instance_mount_removed& ev, const events::event& e);
 
 // instance.forward_added for each of `forwards`, versions from `first_version` on.
 std::vector<events::event> forward_events(std::uint64_t id, std::uint64_t first_version,
                                           const std::vector<port_forward>& forwards);
-// Folds instance.forward_added/removed into `i`.
-void apply_forward(instance& i, const events::event& e);
-
-// A mount as instance.created and instance.mount_added hold it, and back (uid is not in it: it is
-// the event's cause).
-nlohmann::json mount_payload(const guest_mount& m);
-guest_mount mount_from_payload(const nlohmann::json& p);
-// Folds instance.mount_added/removed into `i`.
-void apply_mount(instance& i, const events::event& e);
 
 }  // namespace kaso::domain::detail

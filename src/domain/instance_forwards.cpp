@@ -9,18 +9,9 @@ namespace {
 
 using detail::existing;
 
-nlohmann::json payload_of(const port_forward& f) {
-  return {{"proto", f.proto}, {"address", f.address}, {"host_port", f.host_port}, {"guest_port", f.guest_port}};
-}
-
-port_forward from_payload(const nlohmann::json& p) {
-  port_forward f;
-  detail::take(p, "proto", f.proto);
-  detail::take(p, "address", f.address);
-  detail::take(p, "host_port", f.host_port);
-  detail::take(p, "guest_port", f.guest_port);
-  return f;
-}
+// A forward as its events carry it, and back.
+forward_members members_of(const port_forward& f) { return {f.proto, f.address, f.host_port, f.guest_port}; }
+port_forward forward_of(const forward_members& m) { return {m.proto, m.address, m.host_port, m.guest_port}; }
 
 // The SSH forward of an instance, as a forward (it takes 127.0.0.1:ssh_port).
 port_forward ssh_forward(std::uint16_t port) { return {"tcp", "127.0.0.1", port, 22}; }
@@ -70,7 +61,7 @@ result<std::vector<events::event>> decide(const machines& s, const add_forward& 
                                    " port forwards, the most it takes");
   }
   if (auto v = check_forward(s, i.id, i.ssh_port, c.forward, {}); !v.ok()) return v.error();
-  return std::vector{detail::make_instance_event(i.id, i.version + 1, "instance.forward_added", payload_of(c.forward))};
+  return std::vector{make_event(instance_forward_added{members_of(c.forward)}, i.id, i.version + 1)};
 }
 
 result<std::vector<events::event>> decide(const machines& s, const remove_forward& c) {
@@ -82,7 +73,7 @@ result<std::vector<events::event>> decide(const machines& s, const remove_forwar
     return error::not_found("instance '" + i.name + "' has no forward from " + c.forward.proto + ":" +
                             c.forward.address + ":" + std::to_string(c.forward.host_port));
   }
-  return std::vector{detail::make_instance_event(i.id, i.version + 1, "instance.forward_removed", payload_of(*f))};
+  return std::vector{make_event(instance_forward_removed{members_of(*f)}, i.id, i.version + 1)};
 }
 
 namespace detail {
@@ -91,20 +82,20 @@ std::vector<events::event> forward_events(std::uint64_t id, std::uint64_t first_
                                           const std::vector<port_forward>& forwards) {
   std::vector<events::event> out;
   for (const auto& f : forwards) {
-    out.push_back(make_instance_event(id, first_version + out.size(), "instance.forward_added", payload_of(f)));
+    out.push_back(make_event(instance_forward_added{members_of(f)}, id, first_version + out.size()));
   }
   return out;
 }
 
-void apply_forward(instance& i, const events::event& e) {
-  auto f = from_payload(e.payload);
-  if (e.type == "instance.forward_added") {
-    if (find_forward(i, f) == nullptr) i.forwards.push_back(f);
-  } else if (e.type == "instance.forward_removed") {
-    std::erase_if(i.forwards, [&](const port_forward& g) {
-      return g.proto == f.proto && g.address == f.address && g.host_port == f.host_port;
-    });
-  }
+void apply(instance& i, const instance_forward_added& ev, const events::event&) {
+  auto f = forward_of(ev);
+  if (find_forward(i, f) == nullptr) i.forwards.push_back(f);
+}
+
+void apply(instance& i, const instance_forward_removed& ev, const events::event&) {
+  std::erase_if(i.forwards, [&](const port_forward& g) {
+    return g.proto == ev.proto && g.address == ev.address && g.host_port == ev.host_port;
+  });
 }
 
 }  // namespace detail

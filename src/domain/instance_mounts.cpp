@@ -44,7 +44,8 @@ result<std::vector<events::event>> decide(const machines& s, const add_mount& c)
                                    " mounts, the most it takes");
   }
   if (auto v = check_mounts(i.bootstrapper, {c.mount}); !v.ok()) return v.error();
-  return std::vector{detail::make_instance_event(i.id, i.version + 1, "instance.mount_added", detail::mount_payload(c.mount))};
+  const auto& m = c.mount;
+  return std::vector{make_event(instance_mount_added{m.host_path, m.guest_path, m.readonly}, i.id, i.version + 1)};
 }
 
 result<std::vector<events::event>> decide(const machines& s, const remove_mount& c) {
@@ -53,8 +54,7 @@ result<std::vector<events::event>> decide(const machines& s, const remove_mount&
   const instance& i = **found;
   for (const auto& m : i.mounts) {
     if (m.guest_path == c.guest_path) {
-      return std::vector{detail::make_instance_event(i.id, i.version + 1, "instance.mount_removed",
-                                                     {{"guest_path", m.guest_path}})};
+      return std::vector{make_event(instance_mount_removed{m.guest_path}, i.id, i.version + 1)};
     }
   }
   std::string known;
@@ -65,31 +65,16 @@ result<std::vector<events::event>> decide(const machines& s, const remove_mount&
 
 namespace detail {
 
-nlohmann::json mount_payload(const guest_mount& m) {
-  return {{"host_path", m.host_path}, {"guest_path", m.guest_path}, {"readonly", m.readonly}};
+// The cause's uid is whose rights the host directory was checked with. A mount without both paths
+// is none (the decider never writes one).
+void apply(instance& i, const instance_mount_added& ev, const events::event& e) {
+  if (ev.host_path.empty() || ev.guest_path.empty()) return;
+  std::erase_if(i.mounts, [&](const guest_mount& g) { return g.guest_path == ev.guest_path; });
+  i.mounts.push_back({ev.host_path, ev.guest_path, ev.readonly, e.caused_by.uid});
 }
 
-guest_mount mount_from_payload(const nlohmann::json& p) {
-  guest_mount g;
-  take(p, "host_path", g.host_path);
-  take(p, "guest_path", g.guest_path);
-  take(p, "readonly", g.readonly);
-  return g;
-}
-
-void apply_mount(instance& i, const events::event& e) {
-  if (!e.payload.is_object()) return;
-  if (e.type == "instance.mount_added") {
-    auto m = mount_from_payload(e.payload);
-    m.uid = e.caused_by.uid;
-    if (m.host_path.empty() || m.guest_path.empty()) return;
-    std::erase_if(i.mounts, [&](const guest_mount& g) { return g.guest_path == m.guest_path; });
-    i.mounts.push_back(std::move(m));
-  } else if (e.type == "instance.mount_removed") {
-    std::string guest_path;
-    take(e.payload, "guest_path", guest_path);
-    std::erase_if(i.mounts, [&](const guest_mount& g) { return g.guest_path == guest_path; });
-  }
+void apply(instance& i, const instance_mount_removed& ev, const events::event&) {
+  std::erase_if(i.mounts, [&](const guest_mount& g) { return g.guest_path == ev.guest_path; });
 }
 
 }  // namespace detail

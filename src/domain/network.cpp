@@ -5,30 +5,39 @@
 
 #include "domain/ipv4.hpp"
 #include "domain/network_rules.hpp"
+#include "domain/event_types/fold_rules.hpp"
+#include "domain/event_types/instance.hpp"
+#include "domain/event_types/network.hpp"
 #include "events/codec.hpp"
 
 namespace kaso::domain {
 namespace {
 
-constexpr const char* kind_name = "network";
-
 // The text fields a command may set and an event may carry, in payload order. `kind` is apart:
 // it is parsed, and it never changes.
+// The JSON names are the event structs' (event_types/network.hpp); `key` is the API's.
 struct text_field {
   const char* key;
   std::string network::*in_network;
   std::optional<std::string> network_fields::*in_fields;
+  std::string network_created::*in_created;
+  std::optional<std::string> network_modified::*in_modified;
 };
 constexpr std::array<text_field, 9> text_fields = {{
-    {"name", &network::name, &network_fields::name},
-    {"cidr", &network::cidr, &network_fields::cidr},
-    {"dhcp_start", &network::dhcp_start, &network_fields::dhcp_start},
-    {"dhcp_end", &network::dhcp_end, &network_fields::dhcp_end},
-    {"gateway", &network::gateway, &network_fields::gateway},
-    {"nameserver", &network::nameserver, &network_fields::nameserver},
-    {"host_interface", &network::host_interface, &network_fields::host_interface},
-    {"host_ip4", &network::host_ip4, &network_fields::host_ip4},
-    {"bridge", &network::bridge, &network_fields::bridge},
+    {"name", &network::name, &network_fields::name, &network_created::name, &network_modified::name},
+    {"cidr", &network::cidr, &network_fields::cidr, &network_created::cidr, &network_modified::cidr},
+    {"dhcp_start", &network::dhcp_start, &network_fields::dhcp_start, &network_created::dhcp_start,
+     &network_modified::dhcp_start},
+    {"dhcp_end", &network::dhcp_end, &network_fields::dhcp_end, &network_created::dhcp_end,
+     &network_modified::dhcp_end},
+    {"gateway", &network::gateway, &network_fields::gateway, &network_created::gateway, &network_modified::gateway},
+    {"nameserver", &network::nameserver, &network_fields::nameserver, &network_created::nameserver,
+     &network_modified::nameserver},
+    {"host_interface", &network::host_interface, &network_fields::host_interface, &network_created::host_interface,
+     &network_modified::host_interface},
+    {"host_ip4", &network::host_ip4, &network_fields::host_ip4, &network_created::host_ip4,
+     &network_modified::host_ip4},
+    {"bridge", &network::bridge, &network_fields::bridge, &network_created::bridge, &network_modified::bridge},
 }};
 
 std::optional<std::uint64_t> parse_id(std::string_view text) {
@@ -36,18 +45,6 @@ std::optional<std::uint64_t> parse_id(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc() || end != text.data() + text.size() || id == 0) return std::nullopt;
   return id;
-}
-
-events::event make_event(std::uint64_t id, std::uint64_t version, std::string type,
-                         nlohmann::json payload) {
-  events::event e;
-  e.kind = kind_name;
-  e.id = std::to_string(id);
-  e.version = version;
-  e.type = std::move(type);
-  e.schema = 1;
-  e.payload = std::move(payload);
-  return e;
 }
 
 // The network a command describes: `base` with every given field put in, defaults filled in.
@@ -78,33 +75,6 @@ std::string users_of(const networks& state, const network& n) {
   return users;
 }
 
-const nlohmann::json* member(const nlohmann::json& p, const char* key) {
-  if (!p.is_object()) return nullptr;
-  auto it = p.find(key);
-  return it == p.end() ? nullptr : &*it;
-}
-
-std::optional<std::string> string_member(const nlohmann::json& p, const char* key) {
-  const auto* v = member(p, key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return v->get<std::string>();
-}
-
-std::optional<std::uint64_t> id_member(const nlohmann::json& p, const char* key) {
-  const auto* v = member(p, key);
-  if (v == nullptr || !v->is_number_integer() || v->get<std::int64_t>() < 0) return std::nullopt;
-  return v->get<std::uint64_t>();
-}
-
-void apply_payload(network& n, const nlohmann::json& p) {
-  for (const auto& t : text_fields) {
-    if (auto v = string_member(p, t.key)) n.*t.in_network = std::move(*v);
-  }
-  if (auto k = string_member(p, "kind")) {
-    if (auto kind = parse_network_kind(*k)) n.kind = *kind;
-  }
-}
-
 void detach_instance(networks& state, std::uint64_t instance) {
   for (auto& [id, n] : state.by_id) n.used_by.erase(instance);
 }
@@ -114,55 +84,70 @@ void attach_instance(networks& state, std::uint64_t instance, std::uint64_t netw
   if (it != state.by_id.end()) it->second.used_by.insert(instance);
 }
 
-void evolve_instance(networks& state, std::uint64_t instance, const events::event& e) {
-  const auto& p = e.payload;
-  if (e.type == "instance.created") {
-    state.instance_names[instance] = string_member(p, "name").value_or("");
-    if (auto network_id = id_member(p, "network_id")) attach_instance(state, instance, *network_id);
-  } else if (e.type == "instance.modified") {
-    if (auto name = string_member(p, "name")) state.instance_names[instance] = *name;
-    if (auto network_id = id_member(p, "network_id")) {
-      detach_instance(state, instance);
-      attach_instance(state, instance, *network_id);
-    }
-  } else if (e.type == "instance.removed") {
+// Instances are folded here for `used_by` and for the names in messages.
+void apply_instance_created(networks& state, std::uint64_t instance, const instance_created& c,
+                            const events::event&) {
+  state.instance_names[instance] = c.name;
+  attach_instance(state, instance, c.network_id);
+}
+
+void apply_instance_modified(networks& state, std::uint64_t instance, const instance_modified& m,
+                             const events::event&) {
+  if (m.name) state.instance_names[instance] = *m.name;
+  if (m.network_id) {
     detach_instance(state, instance);
-    state.instance_names.erase(instance);
+    attach_instance(state, instance, *m.network_id);
   }
 }
 
-void evolve_network(networks& state, std::uint64_t id, const events::event& e) {
-  if (!e.payload.is_object()) return;
-  if (e.type == "network.created") {
-    network n;
-    n.id = id;
-    apply_payload(n, e.payload);
-    n.version = e.version;
-    n.created_us = n.modified_us = e.time_us;
-    state.id_by_name[n.name] = id;
-    state.by_id[id] = std::move(n);
-    state.next_id = std::max(state.next_id, id + 1);
-    return;
-  }
+void apply_instance_removed(networks& state, std::uint64_t instance, const instance_removed&, const events::event&) {
+  detach_instance(state, instance);
+  state.instance_names.erase(instance);
+}
+
+void apply_created(networks& state, std::uint64_t id, const network_created& c, const events::event& e) {
+  network n;
+  n.id = id;
+  for (const auto& t : text_fields) n.*t.in_network = c.*t.in_created;
+  if (auto kind = parse_network_kind(c.kind)) n.kind = *kind;
+  n.version = e.version;
+  n.created_us = n.modified_us = e.time_us;
+  state.id_by_name[n.name] = id;
+  state.by_id[id] = std::move(n);
+  state.next_id = std::max(state.next_id, id + 1);
+}
+
+void apply_modified(networks& state, std::uint64_t id, const network_modified& m, const events::event& e) {
   auto it = state.by_id.find(id);
   if (it == state.by_id.end()) return;
   network& n = it->second;
-  if (e.type == "network.modified") {
-    std::string old_name = n.name;
-    network_kind kind = n.kind;
-    apply_payload(n, e.payload);
-    n.kind = kind;  // a kind never changes
-    if (n.name != old_name) {
-      state.id_by_name.erase(old_name);
-      state.id_by_name[n.name] = id;
-    }
-    n.version = e.version;
-    n.modified_us = e.time_us;
-  } else if (e.type == "network.removed") {
-    state.id_by_name.erase(n.name);
-    state.by_id.erase(it);
+  std::string old_name = n.name;
+  for (const auto& t : text_fields) {
+    if (const auto& v = m.*t.in_modified) n.*t.in_network = *v;
   }
+  if (n.name != old_name) {
+    state.id_by_name.erase(old_name);
+    state.id_by_name[n.name] = id;
+  }
+  n.version = e.version;
+  n.modified_us = e.time_us;
 }
+
+void apply_removed(networks& state, std::uint64_t id, const network_removed&, const events::event&) {
+  auto it = state.by_id.find(id);
+  if (it == state.by_id.end()) return;
+  state.id_by_name.erase(it->second.name);
+  state.by_id.erase(it);
+}
+
+constexpr fold_rule<networks> rules[] = {
+    rule<networks, network_created, apply_created>(),
+    rule<networks, network_modified, apply_modified>(),
+    rule<networks, network_removed, apply_removed>(),
+    rule<networks, instance_created, apply_instance_created>(),
+    rule<networks, instance_modified, apply_instance_modified>(),
+    rule<networks, instance_removed, apply_instance_removed>(),
+};
 
 std::vector<create_network> predefined(const host_network_defaults& d) {
   auto user = [](std::string_view name, std::string_view kind, const std::string& cidr,
@@ -214,9 +199,10 @@ result<std::vector<events::event>> decide(const networks& state, const create_ne
   base.kind = *kind;
   network n = with_fields(std::move(base), f);
   if (auto s = check_candidate(state, n, ""); !s.ok()) return s.error();
-  nlohmann::json payload = {{"kind", to_string(n.kind)}};
-  for (const auto& t : text_fields) payload[t.key] = n.*t.in_network;
-  return std::vector{make_event(n.id, 1, "network.created", std::move(payload))};
+  network_created created;
+  created.kind = std::string(to_string(n.kind));
+  for (const auto& t : text_fields) created.*t.in_created = n.*t.in_network;
+  return std::vector{make_event(created, n.id, 1)};
 }
 
 result<std::vector<events::event>> decide(const networks& state, const modify_network& cmd) {
@@ -230,12 +216,12 @@ result<std::vector<events::event>> decide(const networks& state, const modify_ne
   }
   network n = with_fields(*current, c);
   if (auto s = check_candidate(state, n, current->name); !s.ok()) return s.error();
-  nlohmann::json payload = nlohmann::json::object();
+  network_modified modified;
   for (const auto& t : text_fields) {
-    if (n.*t.in_network != current->*t.in_network) payload[t.key] = n.*t.in_network;
+    if (n.*t.in_network != current->*t.in_network) modified.*t.in_modified = n.*t.in_network;
   }
-  if (payload.empty()) return std::vector<events::event>{};  // nothing changes: nothing recorded
-  return std::vector{make_event(n.id, current->version + 1, "network.modified", std::move(payload))};
+  if (modified == network_modified{}) return std::vector<events::event>{};  // nothing changes: nothing recorded
+  return std::vector{make_event(modified, n.id, current->version + 1)};
 }
 
 result<std::vector<events::event>> decide(const networks& state, const remove_network& cmd) {
@@ -245,8 +231,7 @@ result<std::vector<events::event>> decide(const networks& state, const remove_ne
     return error::conflict("network '" + current->name +
                            "' is used by instances: " + users_of(state, *current));
   }
-  return std::vector{
-      make_event(current->id, current->version + 1, "network.removed", {{"name", current->name}})};
+  return std::vector{make_event(network_removed{current->name}, current->id, current->version + 1)};
 }
 
 result<std::vector<events::event>> decide(const networks& state, const ensure_predefined_networks& cmd) {
@@ -265,13 +250,8 @@ result<std::vector<events::event>> decide(const networks& state, const ensure_pr
 }
 
 void evolve(networks& state, const events::event& e) {
-  auto id = parse_id(e.id);
-  if (!id) return;
-  if (e.kind == "instance") {
-    evolve_instance(state, *id, e);
-  } else if (e.kind == kind_name) {
-    evolve_network(state, *id, e);
-  }
+  if (e.kind != "instance" && e.kind != "network") return;
+  if (auto id = parse_id(e.id)) fold_by<networks>(rules, state, *id, e);
 }
 
 nlohmann::json to_json(const network& n) {

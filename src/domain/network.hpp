@@ -5,7 +5,7 @@
 // (platform/host_network.hpp) happens before deciding and arrives as `host_network_defaults`; the
 // platform layer (platform/network_nic.hpp) maps a network to a qemu nic.
 //
-// Events (frozen type strings, schema 1; see doc/event-log.md):
+// Events (frozen type strings, schema 1; see doc/event-log.md; as structs in event_types/network.hpp):
 //   network.created  {name, kind, cidr, dhcp_start, dhcp_end, gateway, nameserver, host_interface, host_ip4, bridge}
 //   network.modified {only the changed ones of: name, cidr, dhcp_start, dhcp_end, gateway,
 //                     nameserver, host_interface, host_ip4, bridge}

@@ -9,14 +9,6 @@ constexpr unsigned max_limit = 1000;
 constexpr unsigned max_window_s = 86400;
 constexpr std::uint64_t max_backoff_ms = 3600 * 1000;
 
-template <class T>
-void take_number(const nlohmann::json& p, const char* key, T& out) {
-  auto it = p.find(key);
-  if (it != p.end() && (it->is_number_unsigned() || it->is_number_integer()) && it->template get<std::int64_t>() >= 0) {
-    out = it->template get<T>();
-  }
-}
-
 // base * 2^n, capped, without overflow.
 std::uint64_t backoff(const restart_policy& p, std::size_t n) {
   std::uint64_t d = p.backoff_ms;
@@ -72,24 +64,6 @@ restart_decision decide_restart(const restart_policy& p, const std::vector<std::
   d.delay_ms = backoff(p, in_window);
   d.attempt = static_cast<unsigned>(in_window) + 1;
   return d;
-}
-
-void apply_restart_fields(restart_policy& p, const nlohmann::json& payload) {
-  if (auto it = payload.find("restart"); it != payload.end() && it->is_string()) {
-    if (auto m = parse_restart_mode(it->get<std::string>()); m.ok()) p.mode = *m;
-  }
-  take_number(payload, "restart_limit", p.max_restarts);
-  take_number(payload, "restart_window", p.window_s);
-  take_number(payload, "restart_backoff_ms", p.backoff_ms);
-  take_number(payload, "restart_backoff_max_ms", p.backoff_max_ms);
-}
-
-nlohmann::json restart_fields(const restart_policy& p) {
-  return {{"restart", to_string(p.mode)},
-          {"restart_limit", p.max_restarts},
-          {"restart_window", p.window_s},
-          {"restart_backoff_ms", p.backoff_ms},
-          {"restart_backoff_max_ms", p.backoff_max_ms}};
 }
 
 }  // namespace kaso::domain

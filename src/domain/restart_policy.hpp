@@ -52,10 +52,4 @@ struct restart_decision {
 restart_decision decide_restart(const restart_policy& p, const std::vector<std::int64_t>& recent_us,
                                 std::int64_t now_us, bool failure);
 
-// The members named in a payload ("restart", "restart_limit", "restart_window",
-// "restart_backoff_ms", "restart_backoff_max_ms") onto `p`; others are left as they are.
-void apply_restart_fields(restart_policy& p, const nlohmann::json& payload);
-// The payload members of a whole policy.
-nlohmann::json restart_fields(const restart_policy& p);
-
 }  // namespace kaso::domain
