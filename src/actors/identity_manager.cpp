@@ -22,7 +22,7 @@ command_pipeline<domain::identities>::reply_builder view_of(identity_manager_ptr
     const auto& p = *self->state.pipeline;
     const auto* i = p.durable().find(id);
     if (i == nullptr) i = p.tentative().find(id);
-    return i != nullptr ? domain::to_json(*i) : nlohmann::json();
+    return i != nullptr ? domain::to_json(*i, p.durable()) : nlohmann::json();
   };
 }
 
@@ -48,7 +48,7 @@ identity_manager_impl::behavior_type identity_manager(identity_manager_ptr self,
         if (i == nullptr) return to_caf(error::not_found("identity '" + cmd.ref + "' does not exist"));
         // The answer is the identity as it was; the durable view has its real times.
         const auto* durable = pipeline.durable().find(i->id);
-        auto as_was = domain::to_json(durable != nullptr ? *durable : *i);
+        auto as_was = domain::to_json(durable != nullptr ? *durable : *i, pipeline.durable());
         return pipeline.submit(self, cmd, who, [as_was](const std::vector<events::event>&) {
           return nlohmann::json{{"removed", as_was}};
         });
@@ -60,14 +60,18 @@ identity_manager_impl::behavior_type identity_manager(identity_manager_ptr self,
         auto& cache = self->state.list_cache;
         if (!cache) {
           nlohmann::json out = nlohmann::json::array();
-          for (const auto& [id, i] : pipeline.durable().by_id) out.push_back(domain::to_json(i));
+          for (const auto& [id, i] : pipeline.durable().by_id) out.push_back(domain::to_json(i, pipeline.durable()));
           cache = pipeline.text(out);
         }
         return cache;
       },
       [=, &pipeline](get_atom, identities_atom, const std::string& ref) -> caf::result<json_text> {
-        if (const auto* i = pipeline.durable().resolve(ref)) return pipeline.text(domain::to_json(*i));
+        if (const auto* i = pipeline.durable().resolve(ref)) return pipeline.text(domain::to_json(*i, pipeline.durable()));
         return to_caf(error::not_found("identity '" + ref + "' does not exist"));
+      },
+      [=, &pipeline](durable_atom, identities_atom, const events::event& e) {
+        pipeline.fold_external(e);
+        self->state.list_cache.reset();
       },
       [=, &pipeline](records_atom, const identity_refs& wanted) -> caf::result<identity_records> {
         identity_records out;

@@ -7,6 +7,7 @@
 //   (modify_identity, cause)  -> identity
 //   (remove_identity, cause)  -> {removed: identity as it was}
 //   (records_atom, refs)      -> the identities, for an instance's guest configuration
+//   (durable_atom, identities_atom, event)       an instance event made durable (for used_by)
 //   (list_atom, identities_atom) -> json_text    the API's list, cached until the next change
 //   (get_atom, identities_atom, ref) -> identity
 //   (fail_atom, identities_atom)                 test hook: the actor fails (supervision)

@@ -243,7 +243,7 @@ image_manager_impl::behavior_type image_manager(image_manager_ptr self, events::
         return domain::image_facts{i->id, i->name, i->path, i->format, i->virtual_size, i->minimums};
       },
       [=](release_atom, std::uint64_t instance_id) { self->state.reserved.erase(instance_id); },
-      [=, &pipeline](durable_atom, const events::event& e) {
+      [=, &pipeline](durable_atom, images_atom, const events::event& e) {
         pipeline.fold_external(e);
         if (e.kind == "instance") self->state.reserved.erase(std::strtoull(e.id.c_str(), nullptr, 10));
       },

@@ -7,7 +7,7 @@
 //   (remove_image, cause)      -> image       the image as it was; its file is deleted
 //   (cancel_task, cause)       -> task
 //   (reserve_atom, ref, instance id) -> image facts; (release_atom, instance id)
-//   (durable_atom, event)      an instance event other actors made durable (for used_by)
+//   (durable_atom, images_atom, event)  an instance event other actors made durable (for used_by)
 //   (list_atom, images_atom)   -> json_text;  (list_atom, tasks_atom) -> json_text
 //   (get_atom, images_atom, ref) -> image;    (get_atom, tasks_atom, id) -> task (with live progress)
 //   (get_atom, catalogue_atom, arch) -> the catalogue's entries for that CPU architecture

@@ -274,7 +274,8 @@ void reconcile(manager_actor* self) {
   }
 }
 
-// What a durable event asks of others: the image manager learns which images instances use.
+// What a durable event asks of others: the image and identity managers learn which images and
+// identities instances use.
 void act_on(manager_actor* self, const events::event& e) {
   if (e.kind != "instance") return;
   using namespace domain;  // the event types
@@ -285,7 +286,8 @@ void act_on(manager_actor* self, const events::event& e) {
     return;
   }
   if (e.type == instance_created::type || e.type == instance_modified::type || e.type == instance_removed::type) {
-    self->send(self->state.supervisor, durable_atom_v, e);
+    self->send(self->state.supervisor, durable_atom_v, images_atom_v, e);
+    self->send(self->state.supervisor, durable_atom_v, identities_atom_v, e);
   }
   // vm.sh, the command line for hacking, follows every change of it.
   if (e.type == instance_modified::type || e.type == instance_mount_added::type ||

@@ -34,7 +34,7 @@
 // directory is provisioned by a blocking worker, the command is decided again and appended. A
 // refusal or failure at any step removes the directory, releases the image and records nothing.
 // The durable instance.created/modified/removed events are passed to the supervisor
-// (durable_atom), which hands them to the image manager for `used_by`.
+// (durable_atom), which hands them to the image and identity managers for `used_by`.
 //
 // At first start the predefined networks are created (domain::ensure_predefined_networks).
 #pragma once

@@ -33,6 +33,7 @@ using identity_manager_actor = caf::typed_actor<
     replies_to<domain::modify_identity, events::cause>::with<json_text>,
     replies_to<domain::remove_identity, events::cause>::with<json_text>,
     replies_to<records_atom, identity_refs>::with<identity_records>,
+    reacts_to<durable_atom, identities_atom, events::event>,  // an instance event (for used_by)
     replies_to<list_atom, identities_atom>::with<json_text>,
     replies_to<get_atom, identities_atom, std::string>::with<json_text>,
     reacts_to<fail_atom, identities_atom>>;
@@ -50,7 +51,7 @@ using image_manager_actor = caf::typed_actor<
     // durable (durable_atom) or its creation is abandoned (release_atom).
     replies_to<reserve_atom, std::string, std::uint64_t>::with<domain::image_facts>,
     reacts_to<release_atom, std::uint64_t>,
-    reacts_to<durable_atom, events::event>,
+    reacts_to<durable_atom, images_atom, events::event>,  // an instance event (for used_by)
     replies_to<list_atom, images_atom>::with<json_text>,
     replies_to<list_atom, tasks_atom>::with<json_text>,
     replies_to<get_atom, images_atom, std::string>::with<json_text>,
@@ -109,7 +110,8 @@ using supervisor_actor = identity_manager_actor::extend_with<image_manager_actor
 using instance_manager_peers = caf::typed_actor<
     replies_to<reserve_atom, std::string, std::uint64_t>::with<domain::image_facts>,
     reacts_to<release_atom, std::uint64_t>,
-    reacts_to<durable_atom, events::event>,
+    reacts_to<durable_atom, images_atom, events::event>,
+    reacts_to<durable_atom, identities_atom, events::event>,
     replies_to<records_atom, identity_refs>::with<identity_records>>;
 
 // Whether `Handle`'s interface accepts the message (Ts...): what a typed request checks.

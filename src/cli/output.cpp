@@ -45,4 +45,17 @@ std::string human_size(std::uint64_t bytes) {
   return text;
 }
 
+std::string used_by_text(const nlohmann::json& object) {
+  auto it = object.is_object() ? object.find("used_by") : object.end();
+  if (it == object.end() || !it->is_array()) return text_of(object, "used_by");
+  std::string text;
+  for (const auto& user : *it) {
+    std::string name = user.is_object()   ? text_of(user, "name")
+                       : user.is_string() ? user.get<std::string>()
+                                          : user.dump();
+    text += (text.empty() ? "" : ", ") + name;
+  }
+  return text;
+}
+
 }  // namespace kaso::cli

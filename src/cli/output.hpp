@@ -29,6 +29,9 @@ void print_json(std::ostream& out, const nlohmann::json& value);
 // "" when the key is missing or null (or `object` is not an object).
 std::string text_of(const nlohmann::json& object, std::string_view key);
 
+// The instances an object's "used_by" names, "vm1, vm2" (each a name, or an object with one).
+std::string used_by_text(const nlohmann::json& object);
+
 // A byte count in binary units with one decimal: "512 B", "1.0 KiB", "2.2 GiB".
 std::string human_size(std::uint64_t bytes);
 

@@ -8,6 +8,7 @@
 #include "domain/names.hpp"
 #include "domain/event_types/fold_rules.hpp"
 #include "domain/event_types/identity.hpp"
+#include "domain/event_types/instance.hpp"
 #include "events/codec.hpp"
 
 namespace kaso::domain {
@@ -139,10 +140,25 @@ void apply_removed(identities& state, std::uint64_t id, const identity_removed&,
   state.by_id.erase(it);
 }
 
+// Instances are folded here for `used_by` and for the names in messages.
+void apply_instance_created(identities& state, std::uint64_t instance, const instance_created& c, const events::event&) {
+  for (auto id : c.identity_ids) {
+    if (auto it = state.by_id.find(id); it != state.by_id.end()) it->second.used_by.insert(instance);
+  }
+  state.instance_names[instance] = c.name;
+}
+
+void apply_instance_removed(identities& state, std::uint64_t instance, const instance_removed&, const events::event&) {
+  for (auto& [id, i] : state.by_id) i.used_by.erase(instance);
+  state.instance_names.erase(instance);
+}
+
 constexpr fold_rule<identities> rules[] = {
     rule<identities, identity_created, apply_created>(),
     rule<identities, identity_modified, apply_modified>(),
     rule<identities, identity_removed, apply_removed>(),
+    rule<identities, instance_created, apply_instance_created>(),
+    rule<identities, instance_removed, apply_instance_removed>(),
 };
 
 }  // namespace
@@ -209,6 +225,15 @@ result<std::vector<events::event>> decide(const identities& state, const modify_
 result<std::vector<events::event>> decide(const identities& state, const remove_identity& cmd) {
   const identity* current = state.resolve(cmd.ref);
   if (current == nullptr) return error::not_found("identity '" + cmd.ref + "' does not exist");
+  if (!current->used_by.empty()) {
+    std::string users;
+    for (auto id : current->used_by) {
+      auto name = state.instance_names.find(id);
+      users += (users.empty() ? "" : ", ") + (name != state.instance_names.end() ? name->second : std::to_string(id));
+    }
+    return error::conflict("identity '" + current->name + "' is used by instances: " + users +
+                           " (remove them first: an instance keeps the identities it was created with)");
+  }
   return std::vector{make_event(identity_removed{current->name}, current->id, current->version + 1)};
 }
 
@@ -235,9 +260,21 @@ nlohmann::json to_json(const identity& i) {
           {"gecos", i.gecos},
           {"homedir", i.homedir},
           {"shell", i.shell},
+          {"used_by", nlohmann::json::array()},
           {"version", i.version},
           {"created", events::format_time(i.created_us)},
           {"modified", events::format_time(i.modified_us)}};
+}
+
+nlohmann::json to_json(const identity& i, const identities& all) {
+  nlohmann::json used_by = nlohmann::json::array();
+  for (auto id : i.used_by) {
+    auto name = all.instance_names.find(id);
+    used_by.push_back(name != all.instance_names.end() ? name->second : std::to_string(id));
+  }
+  auto j = to_json(i);
+  j["used_by"] = std::move(used_by);
+  return j;
 }
 
 void redact_secrets(events::event& e) {

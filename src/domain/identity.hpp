@@ -7,11 +7,15 @@
 //   identity.created  {name, kind, public_key, key_type, fingerprint, password_hash, gecos, homedir, shell}
 //   identity.modified {any of: name, kind, public_key, key_type, fingerprint, password_hash, gecos, homedir, shell}
 //   identity.removed  {name}
+// and, read here for `used_by` (written by the instances' decider, issue #16: an identity in use
+// is not removed, so no instance is left naming one that is gone):
+//   instance.created {identity_ids, name}, instance.removed
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,6 +43,7 @@ struct identity {
   std::uint64_t version = 0;
   std::int64_t created_us = 0;
   std::int64_t modified_us = 0;
+  std::set<std::uint64_t> used_by;  // ids of the instances whose guests it may log in to
   friend bool operator==(const identity&, const identity&) = default;
 };
 
@@ -47,6 +52,7 @@ struct identities {
   std::map<std::uint64_t, identity> by_id;
   std::unordered_map<std::string, std::uint64_t> id_by_name;
   std::uint64_t next_id = 1;  // ids are never reused
+  std::map<std::uint64_t, std::string> instance_names;  // for messages about used_by
   friend bool operator==(const identities&, const identities&) = default;
 
   const identity* find(std::uint64_t id) const;
@@ -86,6 +92,8 @@ void evolve(identities& state, const events::event& e);
 
 // The API's view: never includes the password hash.
 nlohmann::json to_json(const identity& i);
+// The same, with `used_by` naming the instances that use it.
+nlohmann::json to_json(const identity& i, const identities& all);
 std::string_view to_string(identity_kind k);
 
 // An event as shown to a reader of the log (the API's event list and stream, `kaso events`,

@@ -42,13 +42,15 @@ constexpr auto members(of<identity>) {
                     member{"shell", &identity::shell},
                     member{"version", &identity::version},
                     member{"created_us", &identity::created_us},
-                    member{"modified_us", &identity::modified_us}};
+                    member{"modified_us", &identity::modified_us},
+                    member{"used_by", &identity::used_by}};
 }
 
 constexpr auto members(of<identities>) {
   return std::tuple{member{"by_id", &identities::by_id},
                     member{"id_by_name", &identities::id_by_name},
-                    member{"next_id", &identities::next_id}};
+                    member{"next_id", &identities::next_id},
+                    member{"instance_names", &identities::instance_names}};
 }
 
 constexpr auto members(of<image_source>) {

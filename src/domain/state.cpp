@@ -3,7 +3,7 @@
 namespace kaso::domain {
 
 void evolve(state& s, const events::event& e) {
-  if (e.kind == "identity") evolve(s.identities, e);
+  if (e.kind == "identity" || e.kind == "instance") evolve(s.identities, e);
   if (e.kind == "image" || e.kind == "task" || e.kind == "instance") evolve(s.images, e);
   if (e.kind == "network" || e.kind == "instance") evolve(s.machines, e);
   if (e.kind == host_kind) evolve(s.host, e);
@@ -12,7 +12,7 @@ void evolve(state& s, const events::event& e) {
 
 nlohmann::json to_json(const state& s) {
   nlohmann::json identities = nlohmann::json::array();
-  for (const auto& [id, i] : s.identities.by_id) identities.push_back(to_json(i));
+  for (const auto& [id, i] : s.identities.by_id) identities.push_back(to_json(i, s.identities));
   nlohmann::json images = nlohmann::json::array();
   for (const auto& [id, i] : s.images.by_id) images.push_back(to_json(i, s.images));
   nlohmann::json tasks = nlohmann::json::array();

@@ -179,6 +179,30 @@ TEST(instances_it, issue_15_parallel_creates_with_distinct_names_all_succeed) {
   }
 }
 
+// Issue #16: an identity an instance uses is not removed (the instance would name one that is
+// gone): refused with the instance named, nothing recorded, after a restart too; once the
+// instance is removed, so can the identity be.
+TEST(instances_it, issue_16_an_identity_in_use_is_not_removed) {
+  fixture f;
+  f.create("vm1");
+  auto identity_events = [&] { return event_types(f.s, "identity").size(); };
+  const auto before = identity_events();
+  auto refused = call(f.s, "DELETE", "/api/v1/identities/alice");
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_NE(refused.body.dump().find("used by instances: vm1"), std::string::npos) << refused.body.dump();
+  auto cli = f.s.kaso({"identity", "remove", "alice"});
+  EXPECT_EQ(cli.exit_code, 1);
+  EXPECT_EQ(cli.stderr_text.find("kaso: identity 'alice' is used by instances: vm1"), 0u) << cli.stderr_text;
+  EXPECT_EQ(f.s.get_json("/api/v1/identities/alice")["used_by"], nlohmann::json::array({"vm1"}));
+  EXPECT_EQ(f.s.stop(), 0);
+  f.s.start();
+  EXPECT_EQ(call(f.s, "DELETE", "/api/v1/identities/alice").status, 409) << "known again from the log";
+  EXPECT_EQ(identity_events(), before) << "a refusal records nothing";
+  ASSERT_EQ(call(f.s, "DELETE", "/api/v1/instances/vm1").status, 200);
+  EXPECT_EQ(call(f.s, "DELETE", "/api/v1/identities/alice").status, 200);
+  EXPECT_EQ(event_types(f.s, "identity").back(), "identity.removed");
+}
+
 TEST(instances_it, remove_force_stops_a_running_instance_first) {
   fixture f;
   f.create("vm1");

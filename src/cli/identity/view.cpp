@@ -32,6 +32,7 @@ std::vector<field> fields_of(const nlohmann::json& identity) {
       {"GECOS", text_of(identity, "gecos")},
       {"Home Directory", text_of(identity, "homedir")},
       {"Shell", text_of(identity, "shell")},
+      {"Used by", used_by_text(identity)},
       {"Version", text_of(identity, "version")},
       {"Created", text_of(identity, "created")},
       {"Modified", text_of(identity, "modified")},

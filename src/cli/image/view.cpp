@@ -20,19 +20,6 @@ std::string exact_size_text(const nlohmann::json& image, std::string_view key) {
   return human_size(it->get<std::uint64_t>()) + " (" + it->dump() + " bytes)";
 }
 
-// The instances using the image, whether the server names them by string or by object.
-std::string used_by_text(const nlohmann::json& image) {
-  auto it = image.is_object() ? image.find("used_by") : image.end();
-  if (it == image.end() || !it->is_array()) return text_of(image, "used_by");
-  std::string text;
-  for (const auto& user : *it) {
-    std::string name = user.is_object()   ? text_of(user, "name")
-                       : user.is_string() ? user.get<std::string>()
-                                          : user.dump();
-    text += (text.empty() ? "" : ", ") + name;
-  }
-  return text;
-}
 
 bool flag(const nlohmann::json& object, std::string_view key) {
   auto it = object.is_object() ? object.find(key) : object.end();

@@ -63,7 +63,7 @@ TEST(table, renders_the_identity_get_view) {
   nlohmann::json identity{
       {"id", 1},          {"name", "mrmat"},     {"kind", "password"}, {"public_key", nullptr},
       {"key_type", nullptr}, {"fingerprint", nullptr}, {"password_set", true},
-      {"gecos", "Mr Mat"}, {"homedir", "/home/mrmat"}, {"shell", "/bin/bash"}, {"version", 2},
+      {"gecos", "Mr Mat"}, {"homedir", "/home/mrmat"}, {"shell", "/bin/bash"}, {"used_by", {"vm1", "vm2"}}, {"version", 2},
       {"created", "2026-11-25T12:00:00.000000Z"}, {"modified", "2026-11-25T12:30:00.000000Z"}};
   EXPECT_EQ(render_fields(identity::fields_of(identity)),
             "╭────────────────┬─────────────────────────────╮\n"
@@ -79,6 +79,7 @@ TEST(table, renders_the_identity_get_view) {
             "│ GECOS          │ Mr Mat                      │\n"
             "│ Home Directory │ /home/mrmat                 │\n"
             "│ Shell          │ /bin/bash                   │\n"
+            "│ Used by        │ vm1, vm2                    │\n"
             "│ Version        │ 2                           │\n"
             "│ Created        │ 2026-11-25T12:00:00.000000Z │\n"
             "│ Modified       │ 2026-11-25T12:30:00.000000Z │\n"

@@ -161,6 +161,7 @@ TEST_F(verbs, identity_get_prints_the_field_view_with_a_wrapped_key) {
             "│ GECOS          │                                                            │\n"
             "│ Home Directory │                                                            │\n"
             "│ Shell          │                                                            │\n"
+            "│ Used by        │                                                            │\n"
             "│ Version        │ 1                                                          │\n"
             "│ Created        │ 2026-11-25T12:00:00.000000Z                                │\n"
             "│ Modified       │ 2026-11-25T12:00:00.000000Z                                │\n"

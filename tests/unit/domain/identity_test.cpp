@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/password_hash.hpp"
+#include "domain/event_types/instance.hpp"
 
 namespace kaso::domain {
 namespace {
@@ -158,6 +159,28 @@ TEST(identity, removed_identities_free_their_name_but_never_their_id) {
   auto again = s.when_ok(key_identity("a"));
   EXPECT_EQ(again[0].id, "2");
   EXPECT_EQ(s.when_refused(remove_identity{"nope"}).code(), errc::not_found);
+}
+
+// Issue #16: an identity an instance was created with is not removed while the instance exists
+// (it would dangle in the instance); the refusal names the instances, and their removal frees it.
+TEST(identity, issue_16_an_identity_in_use_is_not_removed) {
+  scenario s;
+  s.when_ok(key_identity("a"));  // id 1
+  s.when_ok(key_identity("b"));  // id 2
+  instance_created vm;
+  vm.name = "vm1";
+  vm.identity_ids = {1};
+  s.given({make_event(vm, 7, 1)});
+  EXPECT_EQ(s.state.find(1)->used_by, std::set<std::uint64_t>{7});
+  auto refused = s.when_refused(remove_identity{"a"});
+  EXPECT_EQ(refused.code(), errc::conflict);
+  EXPECT_NE(refused.message().find("used by instances: vm1"), std::string::npos) << refused.message();
+  EXPECT_EQ(to_json(*s.state.find(1), s.state)["used_by"], nlohmann::json::array({"vm1"}));
+  s.when_ok(remove_identity{"b"});  // unused: removed
+  s.given({make_event(instance_removed{"vm1"}, 7, 2)});
+  EXPECT_TRUE(s.state.find(1)->used_by.empty());
+  s.when_ok(remove_identity{"a"});
+  EXPECT_TRUE(s.state.by_id.empty());
 }
 
 TEST(identity, names_are_resolved_before_ids) {
