@@ -73,6 +73,7 @@ result<domain::create_instance> initial_command(manager_actor* self, const insta
   c.display = req.display.value_or("headless");
   c.bootstrapper = req.bootstrapper.value_or(domain::bootstrapper::ci_disk);
   c.static_ip4 = req.static_ip4;
+  c.no_identity = req.no_identity;
   c.autostart = req.autostart;
   c.restart = req.restart;
   c.user_data_kind = req.user_data_kind;

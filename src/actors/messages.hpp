@@ -68,6 +68,7 @@ struct instance_request {
   std::optional<domain::bootstrapper> bootstrapper;
   std::string network, image;
   std::vector<std::string> identities;
+  bool no_identity = false;  // none on purpose (else an instance with cloud-init needs one)
   std::string static_ip4;
   bool autostart = false;
   domain::restart_policy restart;  // checked by the decider

@@ -293,6 +293,10 @@ result<std::vector<events::event>> decide(const machines& s, const create_instan
   if (b.seed == seed_kind::served && n->kind == network_kind::bridged) {
     return error::invalid_argument("the " + b_name + " bootstrapper needs a host-only or shared network (kaso serves the seed there)");
   }
+  if (b.cloud_init && c.identity_ids.empty() && !c.no_identity && c.user_data_kind.empty()) {
+    return error::invalid_argument("nobody could log in to instance '" + c.name +
+                                   "': give an identity (--identity-id NAME), or --no-identity to create it so");
+  }
   if (!c.static_ip4.empty()) {
     // Only cloud-init's network configuration carries the address into the guest (issue #16:
     // it was silently ignored for ignition and none).

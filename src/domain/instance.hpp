@@ -171,6 +171,9 @@ struct create_instance {
   std::string static_ip4;
   std::string network_ref;
   std::vector<std::uint64_t> identity_ids;
+  // None on purpose: else an instance whose guest kaso configures (cloud-init) and whose user
+  // gives no cloud-init of their own needs an identity, or nobody could log in (issue #16).
+  bool no_identity = false;
   std::string mac;
   std::uint16_t ssh_port = 0;
   std::string user_data_kind;  // checked by the caller (bootstrap/user_data.hpp); "": none

@@ -131,9 +131,12 @@ result<actors::instance_request> read_instance(const httplib::Request& req) {
   auto body = parse_object(req, {"name", "vcpu", "ram", "display", "network", "image", "identities", "static_ip4",
                                  "bootstrapper", "disk_size", "autostart", "restart", "restart_limit", "restart_window",
                                  "restart_backoff_ms", "restart_backoff_max_ms", "cloud_init", "ignition", "forwards",
-                                 "mounts"});
+                                 "mounts", "no_identity"});
   if (!body.ok()) return body.error();
   actors::instance_request r;
+  auto no_identity = optional_bool(*body, "no_identity");
+  if (!no_identity.ok()) return no_identity.error();
+  r.no_identity = no_identity->value_or(false);
   std::optional<std::string> name, network, image, static_ip4, bootstrapper;
   auto s = read_strings(*body, {{"name", &name}, {"network", &network}, {"image", &image}, {"static_ip4", &static_ip4},
                                 {"display", &r.display}, {"bootstrapper", &bootstrapper}});

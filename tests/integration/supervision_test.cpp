@@ -258,7 +258,7 @@ TEST(supervision_it, a_failed_instance_manager_is_restarted_and_its_vm_unaffecte
 TEST(supervision_it, the_cli_sets_and_shows_the_policy) {
   fixture f;
   auto created = f.s.kaso({"instance", "create", "-n", "cli1", "--network-id", "default_host_network", "--image-id", "blank",
-                           "--ram", "64", "-s", "128M", "--restart", "always", "--restart-limit", "3", "--restart-window",
+                           "--ram", "64", "-s", "128M", "--identity", "alice", "--restart", "always", "--restart-limit", "3", "--restart-window",
                            "30", "--restart-backoff", "50", "--restart-backoff-max", "400", "--autostart"});
   ASSERT_EQ(created.exit_code, 0) << created.stderr_text;
   auto vm = f.s.kaso_json({"instance", "get", "cli1"});

@@ -40,7 +40,7 @@ class create final : public command {
 
   std::string synopsis() const override {
     return std::string("-n NAME ") + settings_synopsis +
-           " --network-id REF --image-id REF [--identity-id REF]... [--static-ip4 IP] "
+           " --network-id REF --image-id REF [--identity-id REF... | --no-identity] [--static-ip4 IP] "
            "[-b {ci,ci-disk,ignition,none}] [-s SIZE] [--cloud-init FILE|--ignition FILE] [--forward SPEC]... "
            "[--mount HOSTDIR[:GUESTDIR][:ro]]... "
            "[--start [--wait [--wait-timeout SECONDS]]] [-o FORMAT]";
@@ -59,6 +59,7 @@ class create final : public command {
          "An identity (name or id) permitted to log in to this instance; repeat for more; also "
          "--identity",
          cxxopts::value<std::string>(), "REF")
+        ("no-identity", "Create it with no identity: nobody can log in unless your own --cloud-init says how")
         ("static-ip4", "A static IPv4 address instead of one from DHCP",
          cxxopts::value<std::string>(), "IP")
         ("b,bootstrapper", "ci, ci-disk, ignition or none", cxxopts::value<std::string>(),
@@ -104,6 +105,8 @@ class create final : public command {
         mounts_.push_back(*m);
       }
     }
+    no_identity_ = parsed.count("no-identity") > 0;
+    if (no_identity_ && !identities_.empty()) return error::invalid_argument("give --identity-id or --no-identity, not both");
     settings_ = *chosen;
     format_ = *format;
     return ok_status();
@@ -114,6 +117,7 @@ class create final : public command {
         {"name", name_}, {"network", network_}, {"image", image_}, {"identities", identities_}};
     add_to_body(settings_, body);
     if (static_ip4_) body["static_ip4"] = *static_ip4_;
+    if (no_identity_) body["no_identity"] = true;
     if (bootstrapper_) body["bootstrapper"] = *bootstrapper_;
     if (disk_size_) body["disk_size"] = *disk_size_;
     if (!forwards_.empty()) body["forwards"] = forwards_;
@@ -207,6 +211,7 @@ class create final : public command {
   std::string network_;
   std::string image_;
   std::vector<std::string> identities_;
+  bool no_identity_ = false;
   std::vector<std::string> forwards_, mounts_;
   settings settings_;
   std::optional<std::string> static_ip4_;

@@ -214,6 +214,18 @@ TEST_F(instance_verbs, create_with_the_short_aliases_and_defaults_prints_json) {
                                                    {"disk_size", 5368709120}}));
 }
 
+// Issue #16: --no-identity asks for an instance nobody logs in to; it does not go with an identity.
+TEST_F(instance_verbs, issue_16_no_identity_is_sent_as_asked_and_not_with_an_identity) {
+  server.answer("POST", "/api/v1/instances", 201, running_vm1());
+  auto r = kaso({"instance", "create", "-n", "vm1", "--network", "n", "--image", "i", "--no-identity"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(only_request().json()["no_identity"], true);
+  auto both = kaso({"instance", "create", "-n", "vm1", "--network", "n", "--image", "i", "--no-identity",
+                    "--identity", "me"});
+  EXPECT_EQ(both.code, 2);
+  EXPECT_EQ(both.err, "kaso: give --identity-id or --no-identity, not both (see 'kaso instance create -h')\n");
+}
+
 TEST_F(instance_verbs, create_reports_the_server_error_message) {
   server.answer("POST", "/api/v1/instances", 400,
                 testing::api_error("invalid_argument", "image 'jammy' needs at least 2 vCPUs"));

@@ -109,6 +109,26 @@ TEST(instance, ci_needs_a_network_where_kaso_serves_the_seed) {
   s.when_ok(c);
 }
 
+// Issue #16: a guest kaso configures with cloud-init but nobody can log in to is refused, unless
+// asked for (no_identity), or the user's own cloud-init says how, or kaso does not configure it.
+TEST(instance, issue_16_a_guest_nobody_could_log_in_to_is_refused_unless_asked_for) {
+  auto s = with_default_networks();
+  auto c = vm(s, "nobody");
+  c.identity_ids.clear();
+  auto refused = s.when_refused(c);
+  EXPECT_EQ(refused.code(), errc::invalid_argument);
+  EXPECT_EQ(refused.message(),
+            "nobody could log in to instance 'nobody': give an identity (--identity-id NAME), or --no-identity to create it so");
+  c.bootstrapper = bootstrapper::none;
+  EXPECT_TRUE(decide(s.state, c).ok()) << "kaso does not configure the guest";
+  c.bootstrapper = bootstrapper::ci_disk;
+  c.user_data_kind = "cloud-config";
+  EXPECT_TRUE(decide(s.state, c).ok()) << "the user's own cloud-init may make users";
+  c.user_data_kind.clear();
+  c.no_identity = true;
+  s.when_ok(c);
+}
+
 TEST(instance, lifecycle_follows_the_table) {
   auto s = with_default_networks();
   s.when_ok(vm(s, "vm1"));
