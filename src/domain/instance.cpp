@@ -461,6 +461,15 @@ nlohmann::json forwards_json(const std::vector<port_forward>& forwards) {
 }
 }  // namespace
 
+nlohmann::json pending_changes(const instance& i) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!active(i.state) || i.booted_vcpu == 0) return out;
+  if (i.vcpu != i.booted_vcpu) out["vcpu"] = i.vcpu;
+  if (i.ram_mb != i.booted_ram_mb) out["ram"] = i.ram_mb;
+  if (i.display != i.booted_display) out["display"] = i.display;
+  return out;
+}
+
 nlohmann::json to_json(const instance& i) {
   auto f = files_of(i.path);
   nlohmann::json exit = nullptr;
@@ -514,6 +523,7 @@ nlohmann::json to_json(const instance& i) {
           {"ready_after_s", i.ready_us != 0 ? nlohmann::json(static_cast<double>(i.ready_after_ms) / 1000.0)
                                             : nlohmann::json()},
           {"boot_stage", nullptr},
+          {"pending", pending_changes(i)},
           {"os_disk_path", f.os_disk},
           {"seed_path", seed_path(i.bootstrapper, f)},
           {"vm_script_path", f.vm_script},

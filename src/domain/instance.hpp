@@ -120,6 +120,11 @@ struct instance {
   std::int64_t boot_started_us = 0;            // this boot's instance.starting
   std::int64_t ready_us = 0;                   // this boot's instance.ready; 0: not ready (yet)
   std::uint64_t ready_after_ms = 0;            // from boot_started_us to ready_us
+  // What this boot's qemu was started with (at its instance.starting): a change made since, while
+  // qemu runs, is pending until the next start (issue #16). 0 / "": not started yet.
+  unsigned booted_vcpu = 0;
+  std::uint64_t booted_ram_mb = 0;
+  std::string booted_display;
   std::uint64_t version = 0;
   std::int64_t created_us = 0, modified_us = 0;
   friend bool operator==(const instance&, const instance&) = default;
@@ -318,7 +323,12 @@ struct instance_files {
 };
 instance_files files_of(const std::string& dir);
 
-// The API's view.
+// The settings changed while qemu runs with the old ones, as they will be at the next start:
+// {"vcpu": 2, "ram": 4096, "display": "vnc"}, only those that differ; empty when none (or when qemu
+// does not run).
+nlohmann::json pending_changes(const instance& i);
+
+// The API's view (with "pending": pending_changes).
 nlohmann::json to_json(const instance& i);
 
 }  // namespace kaso::domain

@@ -169,6 +169,9 @@ void apply(instance& i, const instance_starting& ev, const events::event& e) {
   i.state = instance_state::starting;
   i.message.clear();
   i.boot_started_us = e.time_us;
+  i.booted_vcpu = i.vcpu;
+  i.booted_ram_mb = i.ram_mb;
+  i.booted_display = i.display;
   i.ready_us = 0;
   i.ready_after_ms = 0;
   i.restart_attempt = ev.restart_attempt.value_or(0);

@@ -201,6 +201,9 @@ constexpr auto members(of<instance>) {
                     member{"boot_started_us", &instance::boot_started_us},
                     member{"ready_us", &instance::ready_us},
                     member{"ready_after_ms", &instance::ready_after_ms},
+                    member{"booted_vcpu", &instance::booted_vcpu},
+                    member{"booted_ram_mb", &instance::booted_ram_mb},
+                    member{"booted_display", &instance::booted_display},
                     member{"version", &instance::version},
                     member{"created_us", &instance::created_us},
                     member{"modified_us", &instance::modified_us}};

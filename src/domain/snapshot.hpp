@@ -21,9 +21,10 @@ namespace kaso::domain {
 // evolve() or a projection struct changes: a member added, removed or given another meaning, an
 // event folded differently, a new event type folded. (A struct change alone is also caught at
 // run time: its old checkpoints no longer decode. A change in evolve() is caught only by this.)
-inline constexpr std::uint32_t fold_version = 6;  // 2: the host projection (issue #14); 3: readiness (#17);
+inline constexpr std::uint32_t fold_version = 7;  // 2: the host projection (issue #14); 3: readiness (#17);
                                                   // 4: a mount's uid (#17); 5: state, restart mode and
-                                                  // bootstrapper as enums (#18); 6: identities in use (#16)
+                                                  // bootstrapper as enums (#18); 6: identities in use (#16);
+                                                  // 7: what a boot started with (#16)
 
 // Every member, exactly: snapshot_from_json(snapshot_to_json(s)) == s.
 nlohmann::json snapshot_to_json(const state& s);

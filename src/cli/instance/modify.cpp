@@ -113,6 +113,11 @@ class modify final : public command {
       return ok_status();
     }
     out << "Modified instance with id " << text_of(*modified, "id") << '\n';
+    if (auto pending = pending_text(*modified); !pending.empty()) {
+      // qemu keeps what it was started with (issue #16: "Modified" while it kept 2048 MB).
+      out << text_of(*modified, "name") << " runs as it was started until it next starts; then " << pending
+          << ": kaso instance restart " << text_of(*modified, "name") << '\n';
+    }
     auto state = state_of(*modified);
     if ((!add_mounts_.empty() || !remove_mounts_.empty()) &&
         (state == domain::instance_state::running || state == domain::instance_state::starting)) {

@@ -11,6 +11,19 @@ std::optional<domain::instance_state> state_of(const nlohmann::json& instance) {
   return domain::parse_instance_state(text_of(instance, "state"));
 }
 
+std::string pending_text(const nlohmann::json& instance) {
+  auto it = instance.is_object() ? instance.find("pending") : instance.end();
+  if (it == instance.end() || !it->is_object()) return "";
+  std::string text;
+  auto add = [&](const char* key, const std::string& shown) {
+    if (it->contains(key)) text += (text.empty() ? "" : ", ") + shown;
+  };
+  add("vcpu", "vcpu " + text_of(*it, "vcpu"));
+  add("ram", "ram " + text_of(*it, "ram") + " MB");
+  add("display", "display " + text_of(*it, "display"));
+  return text;
+}
+
 namespace {
 
 const nlohmann::json& member(const nlohmann::json& object, std::string_view key) {
@@ -119,6 +132,7 @@ std::vector<field> fields_of(const nlohmann::json& instance) {
       {"Last exit", last_exit_text(instance)},
       {"Message", text_of(instance, "message")},
       {"Ready", ready_text(instance)},
+      {"Pending", pending_text(instance).empty() ? "" : pending_text(instance) + " (at the next start)"},
       {"Autostart", text_of(instance, "autostart")},
       {"Restart", restart_text(instance)},
       {"Restarts (recent)", text_of(restart, "restarts")},

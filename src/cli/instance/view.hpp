@@ -33,6 +33,10 @@ std::vector<field> fields_of(const nlohmann::json& instance);
 // states, never words. nullopt when absent or a word this CLI does not know.
 std::optional<domain::instance_state> state_of(const nlohmann::json& instance);
 
+// What changes at the instance's next start (its "pending"): "ram 4096 MB, vcpu 2"; "" when
+// nothing does.
+std::string pending_text(const nlohmann::json& instance);
+
 // "127.0.0.1:40022" for an instance with a positive "ssh_port"; "" otherwise.
 std::string ssh_forward_text(const nlohmann::json& instance);
 

@@ -61,6 +61,7 @@ TEST_F(instance_verbs, get_of_a_running_instance_shows_every_field) {
             "│ Last exit            │                                                       │\n"
             "│ Message              │                                                       │\n"
             "│ Ready                │ no                                                    │\n"
+            "│ Pending              │                                                       │\n"
             "│ Autostart            │ true                                                  │\n"
             "│ Restart              │ on-failure, at most 5 in 60 s, backoff 1000-30000 ms  │\n"
             "│ Restarts (recent)    │ 0                                                     │\n"
@@ -117,6 +118,7 @@ TEST_F(instance_verbs, get_of_a_stopped_instance_shows_how_qemu_ended) {
             "│ Last exit            │ killed by signal 9                                   │\n"
             "│ Message              │ qemu was killed by signal 9                          │\n"
             "│ Ready                │                                                      │\n"
+            "│ Pending              │                                                      │\n"
             "│ Autostart            │ true                                                 │\n"
             "│ Restart              │ on-failure, at most 5 in 60 s, backoff 1000-30000 ms │\n"
             "│ Restarts (recent)    │ 0                                                    │\n"
@@ -252,6 +254,18 @@ TEST_F(instance_verbs, modify_patches_only_the_given_fields) {
   EXPECT_EQ(request.method, "PATCH");
   EXPECT_EQ(request.target, "/api/v1/instances/vm1");
   EXPECT_EQ(request.json(), (nlohmann::json{{"name", "web"}, {"ram", 4096}}));
+}
+
+// Issue #16: a change to a running instance that waits for its next start is said so.
+TEST_F(instance_verbs, issue_16_modify_says_what_waits_for_the_next_start) {
+  auto modified = running_vm1();
+  modified["ram"] = 4096;
+  modified["pending"] = {{"ram", 4096}, {"vcpu", 2}};
+  server.answer("PATCH", "/api/v1/instances/vm1", 200, modified);
+  auto r = kaso({"instance", "modify", "vm1", "--ram", "4096", "--vcpu", "2"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out, "Modified instance with id 1\n"
+                   "vm1 runs as it was started until it next starts; then vcpu 2, ram 4096 MB: kaso instance restart vm1\n");
 }
 
 TEST_F(instance_verbs, modify_by_name_prints_json) {

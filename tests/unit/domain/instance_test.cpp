@@ -129,6 +129,30 @@ TEST(instance, issue_16_a_guest_nobody_could_log_in_to_is_refused_unless_asked_f
   s.when_ok(c);
 }
 
+// Issue #16: a change made while qemu runs is pending until the next start, and said so.
+TEST(instance, issue_16_changes_made_while_running_are_pending_until_the_next_start) {
+  auto s = with_default_networks();
+  auto c = vm(s, "vm1");
+  s.when_ok(c);
+  std::uint64_t id = s.state.instances.resolve("vm1")->id;
+  auto pending = [&] { return pending_changes(*s.state.instances.find(id)); };
+  modify_instance m{"vm1", {}, c.host};
+  m.changes.ram_mb = c.ram_mb + 64;
+  s.when_ok(m);
+  EXPECT_TRUE(pending().empty()) << "not running: it applies at the start anyway";
+  s.when_ok(start_instance{"vm1"});
+  s.when_ok(mark_started{id, 4242, 77});
+  EXPECT_TRUE(pending().empty()) << "started with it";
+  m.changes.ram_mb = c.ram_mb + 128;
+  m.changes.vcpu = c.vcpu + 1;
+  s.when_ok(m);
+  EXPECT_EQ(pending(), (nlohmann::json{{"ram", c.ram_mb + 128}, {"vcpu", c.vcpu + 1}}));
+  EXPECT_EQ(to_json(*s.state.instances.find(id))["pending"], pending());
+  s.when_ok(stop_instance{"vm1", false, 60});
+  s.when_ok(mark_exited{id, 0, 0, "powerdown", true});
+  EXPECT_TRUE(pending().empty()) << "stopped: nothing runs with the old settings";
+}
+
 TEST(instance, lifecycle_follows_the_table) {
   auto s = with_default_networks();
   s.when_ok(vm(s, "vm1"));
