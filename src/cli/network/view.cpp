@@ -15,19 +15,6 @@ std::string dhcp_range_text(const nlohmann::json& network) {
   return start + " - " + end;
 }
 
-// The instances on the network, whether the server names them by string or by object.
-std::string used_by_text(const nlohmann::json& network) {
-  auto it = network.is_object() ? network.find("used_by") : network.end();
-  if (it == network.end() || !it->is_array()) return text_of(network, "used_by");
-  std::string text;
-  for (const auto& user : *it) {
-    std::string name = user.is_object()   ? text_of(user, "name")
-                       : user.is_string() ? user.get<std::string>()
-                                          : user.dump();
-    text += (text.empty() ? "" : ", ") + name;
-  }
-  return text;
-}
 
 }  // namespace
 
