@@ -226,12 +226,8 @@ result<std::vector<events::event>> decide(const identities& state, const remove_
   const identity* current = state.resolve(cmd.ref);
   if (current == nullptr) return error::not_found("identity '" + cmd.ref + "' does not exist");
   if (!current->used_by.empty()) {
-    std::string users;
-    for (auto id : current->used_by) {
-      auto name = state.instance_names.find(id);
-      users += (users.empty() ? "" : ", ") + (name != state.instance_names.end() ? name->second : std::to_string(id));
-    }
-    return error::conflict("identity '" + current->name + "' is used by instances: " + users +
+    return error::conflict("identity '" + current->name +
+                           "' is used by instances: " + joined_instance_names(current->used_by, state.instance_names) +
                            " (remove them first: an instance keeps the identities it was created with)");
   }
   return std::vector{make_event(identity_removed{current->name}, current->id, current->version + 1)};
@@ -267,13 +263,8 @@ nlohmann::json to_json(const identity& i) {
 }
 
 nlohmann::json to_json(const identity& i, const identities& all) {
-  nlohmann::json used_by = nlohmann::json::array();
-  for (auto id : i.used_by) {
-    auto name = all.instance_names.find(id);
-    used_by.push_back(name != all.instance_names.end() ? name->second : std::to_string(id));
-  }
   auto j = to_json(i);
-  j["used_by"] = std::move(used_by);
+  j["used_by"] = instance_names_of(i.used_by, all.instance_names);
   return j;
 }
 

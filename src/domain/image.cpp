@@ -309,12 +309,7 @@ result<std::vector<events::event>> decide(const images& s, const remove_image& c
   const image* i = s.resolve(c.ref);
   if (i == nullptr) return error::not_found("image '" + c.ref + "' does not exist");
   if (!i->used_by.empty()) {
-    std::string users;
-    for (auto id : i->used_by) {
-      auto name = s.instance_names.find(id);
-      users += (users.empty() ? "" : ", ") + (name != s.instance_names.end() ? name->second : std::to_string(id));
-    }
-    return error::conflict("image '" + i->name + "' is used by instances: " + users);
+    return error::conflict("image '" + i->name + "' is used by instances: " + joined_instance_names(i->used_by, s.instance_names));
   }
   return std::vector{make_event(image_removed{i->name, i->path}, i->id, i->version + 1)};
 }
@@ -325,13 +320,8 @@ void evolve(images& s, const events::event& e) {
 }
 
 nlohmann::json to_json(const image& i, const images& all) {
-  nlohmann::json used_by = nlohmann::json::array();
-  for (auto id : i.used_by) {
-    auto name = all.instance_names.find(id);
-    used_by.push_back(name != all.instance_names.end() ? name->second : std::to_string(id));
-  }
   auto j = to_json(i);
-  j["used_by"] = std::move(used_by);
+  j["used_by"] = instance_names_of(i.used_by, all.instance_names);
   return j;
 }
 

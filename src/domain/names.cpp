@@ -56,4 +56,20 @@ status validate_name(std::string_view what, std::string_view name) {
   return ok_status();
 }
 
+std::vector<std::string> instance_names_of(const std::set<std::uint64_t>& ids,
+                                           const std::map<std::uint64_t, std::string>& names) {
+  std::vector<std::string> out;
+  for (auto id : ids) {
+    auto name = names.find(id);
+    out.push_back(name != names.end() ? name->second : std::to_string(id));
+  }
+  return out;
+}
+
+std::string joined_instance_names(const std::set<std::uint64_t>& ids, const std::map<std::uint64_t, std::string>& names) {
+  std::string out;
+  for (const auto& name : instance_names_of(ids, names)) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 }  // namespace kaso::domain
